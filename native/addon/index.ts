@@ -1,0 +1,285 @@
+/**
+ * TypeScript face of the SWAA runtime: runtime → model → context → answer stream.
+ * One wrapper class per native object, explicit dispose(), AbortSignal for cancellation.
+ * The native addon (native/addon/*.cc) only marshals arguments and runs work off the JS thread.
+ */
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  SwaaError,
+  type ContextOptions, type DeviceKind, type GenerateOptions, type GenerateResult, type LayerPlan,
+  type Metrics, type ModelInfo, type Phase, type PrefillProgress, type Recipe, type SwaaErrorCode,
+} from './types.js';
+import type { NativeBinding, NativeContext, NativeModel, NativeContextParams } from './binding.js';
+
+export * from './types.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** Where the built addon is looked for, first hit wins (SWAA_ADDON_PATH overrides). */
+function addonCandidates(): string[] {
+  const env = process.env.SWAA_ADDON_PATH;
+  const fromRoot = (root: string) => [
+    join(root, 'native', 'build', 'Release', 'swaa.node'),
+    join(root, 'native', 'build', 'Debug', 'swaa.node'),
+  ];
+  return [
+    ...(env ? [env] : []),
+    ...fromRoot(join(here, '..', '..')),
+    ...fromRoot(join(here, '..', '..', '..')), // compiled layout: dist/native/addon
+    ...(typeof process.resourcesPath === 'string' ? [join(process.resourcesPath, 'swaa.node')] : []),
+  ];
+}
+
+let binding: NativeBinding | undefined;
+
+/** Loads swaa.node once. Throws a clear error naming the command that builds it. */
+export function nativeBinding(): NativeBinding {
+  if (binding) return binding;
+  const require = createRequire(import.meta.url);
+  const path = addonCandidates().find((p) => existsSync(p));
+  if (!path) {
+    throw new Error(`The SWAA native addon is not built (looked in ${addonCandidates().join(', ')}). Run \`npm run build:native\`.`);
+  }
+  binding = require(path) as NativeBinding;
+  return binding;
+}
+
+/** Re-throws native errors (which carry `code`) as SwaaError. */
+export function asSwaaError(err: unknown): unknown {
+  if (err instanceof SwaaError) return err;
+  if (err instanceof Error && typeof (err as { code?: unknown }).code === 'string' &&
+      (err as { code: string }).code.startsWith('SWAA_')) {
+    return new SwaaError((err as { code: SwaaErrorCode }).code, err.message);
+  }
+  return err;
+}
+
+async function wrap<T>(p: () => Promise<T>): Promise<T> {
+  try { return await p(); } catch (e) { throw asSwaaError(e); }
+}
+function wrapSync<T>(f: () => T): T {
+  try { return f(); } catch (e) { throw asSwaaError(e); }
+}
+
+export function runtimeVersion(): string {
+  return nativeBinding().version();
+}
+
+export interface LoadModelOptions {
+  /** Default 'auto': a GPU backend when one is compiled in and present, else CPU. */
+  device?: DeviceKind;
+  /** Default true: weights are memory-mapped on the CPU backend (no copy). */
+  useMmap?: boolean;
+  /** Fraction loaded, 0..1. */
+  onProgress?: (fraction: number) => void;
+  signal?: AbortSignal;
+}
+
+/** Loads and validates a GGUF model off the JS thread. */
+export async function loadModel(path: string, options: LoadModelOptions = {}): Promise<Model> {
+  const native = nativeBinding();
+  const signal = options.signal;
+  if (signal?.aborted) throw new SwaaError('SWAA_ERR_CANCELLED', 'model load cancelled');
+  const handle = await wrap(() => native.loadModel(path, {
+    device: options.device ?? 'auto',
+    useMmap: options.useMmap ?? true,
+  }, (p: number) => {
+    options.onProgress?.(p);
+    return !signal?.aborted;
+  }));
+  return new Model(handle, path);
+}
+
+/** Quantizes the 2-D weights of a GGUF (like llama-quantize). */
+export async function quantizeFile(inPath: string, outPath: string, type: string, threads = 0): Promise<void> {
+  await wrap(() => nativeBinding().quantizeFile(inPath, outPath, type, threads));
+}
+
+export const FULL_ATTENTION: Recipe = Object.freeze({
+  window: null, sinks: 0, faLayers: { kind: 'none' }, faDecode: false, questionFa: false,
+}) as Recipe;
+
+function toNativeParams(options: ContextOptions): NativeContextParams {
+  const recipe = options.recipe ?? FULL_ATTENTION;
+  return {
+    contextSize: options.contextSize ?? 4096,
+    chunkSize: options.chunkSize ?? 512,
+    threads: options.threads ?? 0,
+    kvType: options.kvType ?? 'f16',
+    recipe: {
+      window: recipe.window ?? -1,
+      sinks: recipe.sinks,
+      faLayers: recipe.faLayers,
+      faDecode: recipe.faDecode,
+      questionFa: recipe.questionFa,
+    },
+  };
+}
+
+export class Model {
+  readonly info: ModelInfo;
+  readonly hash: string;
+  readonly chatTemplate: string | null;
+  private disposed = false;
+
+  constructor(private readonly native: NativeModel, readonly path: string) {
+    this.info = native.info();
+    this.hash = native.hash();
+    this.chatTemplate = native.chatTemplate();
+  }
+
+  get bos(): number { return this.native.bos(); }
+  get eos(): number { return this.native.eos(); }
+  get addBos(): boolean { return this.native.addBos(); }
+
+  /** addSpecial (default false): add BOS/EOS as the model wants; parseSpecial (default true): "<|im_start|>" → its token. */
+  tokenize(text: string, opts: { addSpecial?: boolean; parseSpecial?: boolean } = {}): number[] {
+    this.check();
+    return Array.from(wrapSync(() => this.native.tokenize(text, opts.addSpecial ?? false, opts.parseSpecial ?? true)));
+  }
+
+  /** The UTF-8 bytes of one token (may be part of a character). */
+  tokenBytes(token: number, renderSpecial = false): Uint8Array {
+    this.check();
+    return wrapSync(() => this.native.tokenToPiece(token, renderSpecial));
+  }
+
+  detokenize(tokens: readonly number[], renderSpecial = false): string {
+    const parts = tokens.map((t) => this.tokenBytes(t, renderSpecial));
+    return Buffer.concat(parts).toString('utf8');
+  }
+
+  isEog(token: number): boolean { return this.native.isEog(token); }
+
+  estimateKvBytes(options: ContextOptions = {}): number {
+    this.check();
+    return wrapSync(() => this.native.estimateKvBytes(toNativeParams(options)));
+  }
+
+  /** Allocates the KV cache for the given size and recipe. */
+  createContext(options: ContextOptions = {}): Context {
+    this.check();
+    const params = toNativeParams(options);
+    return new Context(wrapSync(() => this.native.createContext(params)), this, options);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.native.dispose();
+  }
+
+  private check(): void {
+    if (this.disposed) throw new SwaaError('SWAA_ERR_INVALID_ARGUMENT', 'the model was disposed');
+  }
+}
+
+export interface PrefillOptions {
+  phase: Exclude<Phase, 'decode'>;
+  signal?: AbortSignal;
+  onProgress?: (progress: PrefillProgress) => void;
+  /** Keep logits for every position (tests, evaluation). Default false: only the last. */
+  logitsAll?: boolean;
+}
+
+/** A holder of one token sequence and its KV cache, used by one caller at a time. */
+export class Context {
+  private busy = false;
+  private disposed = false;
+
+  constructor(private readonly native: NativeContext, readonly model: Model, readonly options: ContextOptions) {}
+
+  get nPast(): number { return this.native.nPast(); }
+  get contextSize(): number { return this.native.nCtx(); }
+  get tokens(): number[] { return Array.from(this.native.tokens()); }
+  /** Tokens at the checkpoint, or -1. */
+  get checkpointNPast(): number { return this.native.checkpointNPast(); }
+
+  /** Reads tokens in a prefill phase, chunk by chunk, off the JS thread. Cancel via signal: honoured within one chunk. */
+  async prefill(tokens: readonly number[], options: PrefillOptions): Promise<void> {
+    await this.exclusive(async () => {
+      const signal = options.signal;
+      const onAbort = () => this.native.cancel();
+      if (signal?.aborted) throw new SwaaError('SWAA_ERR_CANCELLED', 'prefill cancelled before it started');
+      signal?.addEventListener('abort', onAbort);
+      try {
+        await wrap(() => this.native.eval(Int32Array.from(tokens), options.phase, options.logitsAll ?? false,
+          options.onProgress ? (done: number, total: number, elapsedMs: number) =>
+            options.onProgress?.({ done, total, elapsedMs }) : undefined));
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+      }
+    });
+  }
+
+  /** Logits of row i of the last eval (-1 = last row). */
+  logits(i = -1): Float32Array { return this.native.logits(i); }
+  get nLogits(): number { return this.native.nLogits(); }
+
+  /** Samples and decodes until an end-of-generation token, maxTokens, cancel or a full context. */
+  async generate(options: GenerateOptions = {}): Promise<GenerateResult> {
+    return this.exclusive(async () => {
+      const s = options.sampler ?? {};
+      const signal = options.signal;
+      const onAbort = () => this.native.cancel();
+      signal?.addEventListener('abort', onAbort);
+      const decoder = new TextDecoder('utf-8');
+      let text = '';
+      try {
+        const result = await wrap(() => this.native.generate({
+          maxTokens: options.maxTokens ?? 256,
+          temperature: s.temperature ?? 0,
+          topK: s.topK ?? 40,
+          topP: s.topP ?? 0.95,
+          minP: s.minP ?? 0.05,
+          repeatPenalty: s.repeatPenalty ?? 1,
+          repeatLastN: s.repeatLastN ?? 64,
+          seed: s.seed ?? 0xffffffff,
+          cancelled: signal?.aborted ?? false,
+        }, (token: number, bytes: Uint8Array) => {
+          const piece = decoder.decode(bytes, { stream: true });
+          text += piece;
+          options.onToken?.(token, piece);
+        }));
+        const tail = decoder.decode();
+        text += tail;
+        return { tokens: Array.from(result.tokens), text, stopReason: result.stopReason };
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+      }
+    });
+  }
+
+  /** Remembers this point (e.g. the end of a document) to return to with rewind(). */
+  checkpoint(): void { wrapSync(() => this.native.checkpoint()); }
+  /** Drops everything after the checkpoint without re-prefilling. */
+  rewind(): void { wrapSync(() => this.native.rewind()); }
+
+  async saveState(path: string): Promise<void> { await this.exclusive(() => wrap(() => this.native.saveFile(path))); }
+  async loadState(path: string): Promise<void> { await this.exclusive(() => wrap(() => this.native.loadFile(path))); }
+
+  metrics(): Metrics { return this.native.metrics(); }
+  resetMetrics(): void { this.native.resetMetrics(); }
+  layerPlan(): LayerPlan[] {
+    return Array.from({ length: this.model.info.nLayer }, (_, i) => this.native.layerPlan(i));
+  }
+
+  /** Stops a running prefill/generate at the next chunk or token. */
+  cancel(): void { this.native.cancel(); }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.native.dispose();
+  }
+
+  private async exclusive<T>(f: () => Promise<T>): Promise<T> {
+    if (this.disposed) throw new SwaaError('SWAA_ERR_INVALID_ARGUMENT', 'the context was disposed');
+    if (this.busy) throw new SwaaError('SWAA_ERR_PHASE', 'the context is busy with another call');
+    this.busy = true;
+    try { return await f(); } finally { this.busy = false; }
+  }
+}
