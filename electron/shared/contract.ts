@@ -1,0 +1,502 @@
+/**
+ * The IPC contract of SWAA Desk: every channel's request schema (zod), response type and every
+ * streamed event, in one module. The Electron preload, the main-process handlers, the engine host,
+ * the web server and the browser bridge are all typed from here, so a channel cannot be misspelt and
+ * a payload cannot drift. Imports nothing but zod: the renderer may import it.
+ *
+ * Conventions
+ * - Requests are validated with `requestSchemas[channel]` at every boundary that receives them.
+ * - Responses are plain JSON (types here; schemas too, for boundaries that want to re-check).
+ * - Streams are typed events keyed by `runId`; `SwaaBridge.on` returns an unsubscribe function.
+ * - Progress events carry raw facts (done, total, elapsedMs, phase); the UI derives percent and ETA.
+ * - Errors reach the caller as a rejected promise with an `IpcError` { code, message }.
+ */
+import { z } from 'zod';
+
+// ---------------------------------------------------------------------------------------------
+// Building blocks
+// ---------------------------------------------------------------------------------------------
+
+/** Ids are opaque strings made by the host (uuid-like); bounded so a payload cannot be huge. */
+export const IdSchema = z.string().min(1).max(128);
+
+/** Mirrors `FaLayers` of native/addon/types.ts (checked at compile time in host code). */
+export const FaLayersSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('none') }).strict(),
+  z.object({ kind: z.literal('odd') }).strict(),
+  z.object({ kind: z.literal('even') }).strict(),
+  z.object({ kind: z.literal('everyN'), n: z.number().int().min(1).max(1024), offset: z.number().int().min(0).max(1024) }).strict(),
+  z.object({ kind: z.literal('list'), layers: z.array(z.number().int().min(0).max(4096)).max(4096) }).strict(),
+]);
+export type FaLayers = z.infer<typeof FaLayersSchema>;
+
+/** Mirrors `Recipe` of native/addon/types.ts. `window: null` = full attention. */
+export const RecipeSchema = z.object({
+  window: z.number().int().min(1).max(1 << 24).nullable(),
+  sinks: z.number().int().min(0).max(1 << 20),
+  faLayers: FaLayersSchema,
+  faDecode: z.union([z.boolean(), z.array(z.number().int().min(0).max(4096)).max(4096)]),
+  questionFa: z.boolean(),
+}).strict();
+export type Recipe = z.infer<typeof RecipeSchema>;
+
+/** Known error codes. Runtime errors keep the `SWAA_ERR_*` names of swaa.h. */
+export const ERROR_CODES = [
+  'INVALID_PAYLOAD', 'UNKNOWN_CHANNEL', 'NOT_FOUND', 'NOT_SUPPORTED', 'BUSY', 'CANCELLED',
+  'DOC_UNSUPPORTED_TYPE', 'DOC_ENCRYPTED', 'DOC_CORRUPT', 'DOC_EMPTY', 'DOC_TOO_LARGE', 'DOC_NOT_FOUND',
+  'MODEL_INVALID', 'MODEL_TOO_LARGE', 'MODEL_NOT_FOUND', 'PRESET_NOT_FOUND', 'PRESETS_MISSING',
+  'RUNTIME_UNAVAILABLE', 'HOST_CRASHED', 'HOST_UNAVAILABLE', 'INTERNAL',
+  'SWAA_ERR_INVALID_ARGUMENT', 'SWAA_ERR_IO', 'SWAA_ERR_NOT_GGUF', 'SWAA_ERR_TRUNCATED',
+  'SWAA_ERR_UNSUPPORTED_ARCH', 'SWAA_ERR_MISSING_TENSOR', 'SWAA_ERR_SHAPE_MISMATCH',
+  'SWAA_ERR_UNSUPPORTED_TYPE', 'SWAA_ERR_BAD_METADATA', 'SWAA_ERR_OUT_OF_MEMORY',
+  'SWAA_ERR_CONTEXT_OVERFLOW', 'SWAA_ERR_CANCELLED', 'SWAA_ERR_BACKEND', 'SWAA_ERR_INVALID_RECIPE',
+  'SWAA_ERR_PHASE', 'SWAA_ERR_STATE_MISMATCH', 'SWAA_ERR_STATE_CORRUPT', 'SWAA_ERR_TOKENIZER',
+  'SWAA_ERR_INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Every failure crosses a boundary as this shape (never as a stack trace). */
+export const IpcErrorSchema = z.object({
+  /** One of ERROR_CODES; kept a string so an older UI tolerates a newer host. */
+  code: z.string(),
+  message: z.string(),
+});
+export type IpcErrorShape = z.infer<typeof IpcErrorSchema>;
+
+/** The error a bridge rejects with. */
+export class IpcError extends Error implements IpcErrorShape {
+  constructor(readonly code: ErrorCode | (string & {}), message: string) {
+    super(message);
+    this.name = 'IpcError';
+  }
+  toJSON(): IpcErrorShape { return { code: this.code, message: this.message }; }
+}
+
+/** Anything thrown → { code, message } (keeps `code` when the error carries one). */
+export function toIpcError(err: unknown): IpcErrorShape {
+  if (err instanceof z.ZodError) {
+    return { code: 'INVALID_PAYLOAD', message: err.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') };
+  }
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code;
+    return { code: typeof code === 'string' ? code : 'INTERNAL', message: err.message };
+  }
+  return { code: 'INTERNAL', message: String(err) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entities (responses)
+// ---------------------------------------------------------------------------------------------
+
+export const DOCUMENT_FORMATS = ['pdf', 'docx', 'markdown', 'text', 'html'] as const;
+export const DocumentFormatSchema = z.enum(DOCUMENT_FORMATS);
+export type DocumentFormat = z.infer<typeof DocumentFormatSchema>;
+
+export const DocumentSummarySchema = z.object({
+  id: IdSchema,
+  /** Absolute path it was read from, or "upload:NAME" for a browser upload. */
+  path: z.string(),
+  /** File name for display. */
+  name: z.string(),
+  format: DocumentFormatSchema,
+  /** sha256 of the file's bytes (hex). */
+  sha256: z.string(),
+  fileBytes: z.number(),
+  /** Characters of normalised text. */
+  chars: z.number(),
+  /** PDF pages; null for other formats. */
+  pages: z.number().nullable(),
+  /** Detected text encoding (text/markdown/html), else null. */
+  encoding: z.string().nullable(),
+  /** Prompt tokens of the document per model id (filled the first time a model reads it). */
+  tokenCounts: z.record(z.string(), z.number()),
+  /** Non-fatal notes from ingestion (e.g. "3 pages had no text layer"). */
+  warnings: z.array(z.string()),
+  addedAt: z.string(),
+});
+export type DocumentSummary = z.infer<typeof DocumentSummarySchema>;
+
+export const DocumentDetailSchema = DocumentSummarySchema.extend({
+  /** The normalised text. Render it as text, never as HTML. */
+  text: z.string(),
+});
+export type DocumentDetail = z.infer<typeof DocumentDetailSchema>;
+
+export const ModelSummarySchema = z.object({
+  id: IdSchema,
+  path: z.string(),
+  /** general.name, else the file name. */
+  name: z.string(),
+  /** True for the embedded demo model (cannot be removed). */
+  isDemo: z.boolean(),
+  selected: z.boolean(),
+  /** False when the file is gone or cannot be opened; `problem` says why. */
+  available: z.boolean(),
+  problem: z.string().nullable(),
+  architecture: z.string().nullable(),
+  weightType: z.string().nullable(),
+  nParams: z.number().nullable(),
+  nLayer: z.number().nullable(),
+  nCtxTrain: z.number().nullable(),
+  fileBytes: z.number(),
+  /** Weights in memory (bytes). */
+  weightBytes: z.number().nullable(),
+  /** KV cache bytes at the settings' context size with full attention (the worst case). */
+  kvBytesAtContext: z.number().nullable(),
+  contextSize: z.number(),
+  addedAt: z.string(),
+});
+export type ModelSummary = z.infer<typeof ModelSummarySchema>;
+
+export const MemoryEstimateSchema = z.object({
+  modelId: IdSchema,
+  contextSize: z.number(),
+  recipe: RecipeSchema,
+  weightBytes: z.number(),
+  kvBytes: z.number(),
+  /** weights + KV + a fixed compute allowance. */
+  totalBytes: z.number(),
+  /** os.totalmem() of the machine running the host. */
+  systemBytes: z.number(),
+  fits: z.boolean(),
+  /** Why it does not fit, or null. */
+  reason: z.string().nullable(),
+});
+export type MemoryEstimate = z.infer<typeof MemoryEstimateSchema>;
+
+export const PresetIdSchema = z.string().min(1).max(64);
+export const PresetSchema = z.object({
+  id: PresetIdSchema,
+  label: z.string(),
+  tradeoff: z.string(),
+  paperFigure: z.string(),
+  recipe: RecipeSchema,
+  demoRecipe: RecipeSchema,
+  needsAdaptedWeights: z.boolean().optional(),
+});
+export type Preset = z.infer<typeof PresetSchema>;
+
+/** Every number of one run (see native/addon/qa.ts RunReport). Times in ms, sizes in bytes. */
+export const RunMetricsSchema = z.object({
+  documentCached: z.boolean(),
+  documentTokens: z.number(),
+  questionTokens: z.number(),
+  prefillTokens: z.number(),
+  prefillMs: z.number(),
+  prefillTokPerS: z.number(),
+  timeToFirstTokenMs: z.number(),
+  decodeTokens: z.number(),
+  decodeMs: z.number(),
+  decodeTokPerS: z.number(),
+  totalMs: z.number(),
+  /** Time spent loading the model / restoring a saved document cache before the run. */
+  loadMs: z.number(),
+  /** The document's KV state came from the on-disk cache. */
+  restoredFromDisk: z.boolean(),
+  kvBytes: z.number(),
+  computeBytes: z.number(),
+  deviceBytes: z.number(),
+  peakRssBytes: z.number(),
+  attnRowsDocument: z.number(),
+  attnRowsQuestion: z.number(),
+  attnRowsDecode: z.number(),
+  threads: z.number(),
+  backend: z.string(),
+  contextSize: z.number(),
+});
+export type RunMetrics = z.infer<typeof RunMetricsSchema>;
+
+export const RunStatusSchema = z.enum(['running', 'done', 'cancelled', 'error']);
+export type RunStatus = z.infer<typeof RunStatusSchema>;
+export const StopReasonSchema = z.enum(['eog', 'maxTokens', 'cancelled', 'contextFull']);
+
+export const RunRecordSchema = z.object({
+  id: IdSchema,
+  documentId: IdSchema,
+  modelId: IdSchema,
+  /** Set when several presets were run on one question (runs.compare). */
+  compareId: z.string().nullable(),
+  question: z.string(),
+  presetId: z.string().nullable(),
+  recipe: RecipeSchema,
+  maxTokens: z.number(),
+  status: RunStatusSchema,
+  answer: z.string(),
+  stopReason: StopReasonSchema.nullable(),
+  error: IpcErrorSchema.nullable(),
+  metrics: RunMetricsSchema.nullable(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+export type RunRecord = z.infer<typeof RunRecordSchema>;
+
+export const SettingsSchema = z.object({
+  /** Tokens a context holds. Larger = longer documents, more KV memory. */
+  contextSize: z.number().int().min(256).max(1 << 20),
+  /** CPU threads; 0 = runtime default. */
+  threads: z.number().int().min(0).max(256),
+  /** Prefill chunk size (tokens): larger = faster prefill, coarser cancel. */
+  chunkSize: z.number().int().min(16).max(8192),
+  /** Default answer length cap (tokens). */
+  maxTokens: z.number().int().min(1).max(8192),
+  /** 0 = greedy. */
+  temperature: z.number().min(0).max(2),
+  /** Preset used when a request names none. */
+  defaultPresetId: PresetIdSchema,
+  /** Cap of the on-disk document KV cache (bytes); least recently used entries go first. */
+  kvCacheCapBytes: z.number().int().min(0).max(2 ** 45),
+  /** Save each document's KV state after its first prefill so later sessions restore it. */
+  persistKvCache: z.boolean(),
+  theme: z.enum(['system', 'light', 'dark']),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+
+export const AppInfoSchema = z.object({
+  appVersion: z.string(),
+  /** The runtime's version string, or null when the addon is not available. */
+  runtimeVersion: z.string().nullable(),
+  /** Why the runtime is not available (e.g. addon not built), or null. */
+  runtimeProblem: z.string().nullable(),
+  /** Backend of the selected model once loaded ("CPU", "CUDA0", "Metal"), else "unknown". */
+  backend: z.string(),
+  threads: z.number(),
+  cpuCount: z.number(),
+  totalMemBytes: z.number(),
+  platform: z.string(),
+  arch: z.string(),
+  mode: z.enum(['electron', 'web', 'cli', 'test']),
+  dataDir: z.string(),
+  /** How many times the engine host was restarted after a crash in this session. */
+  hostRestarts: z.number(),
+});
+export type AppInfo = z.infer<typeof AppInfoSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Channels
+// ---------------------------------------------------------------------------------------------
+
+const Empty = z.object({}).strict();
+const ById = z.object({ id: IdSchema }).strict();
+/** A path the user chose (dialog, drop, command line). */
+const PathSchema = z.string().min(1).max(4096);
+/** Browser uploads (web mode) are capped here; the host applies the document limits as well. */
+export const MAX_UPLOAD_BASE64_CHARS = Math.ceil((64 * 1024 * 1024 * 4) / 3) + 4;
+
+export const requestSchemas = {
+  'app.info': Empty,
+
+  'documents.add': z.object({ path: PathSchema }).strict(),
+  /** Web mode: the browser sends the bytes (no paths in a browser). */
+  'documents.upload': z.object({ name: z.string().min(1).max(512), dataBase64: z.string().max(MAX_UPLOAD_BASE64_CHARS) }).strict(),
+  'documents.list': Empty,
+  'documents.get': ById,
+  'documents.remove': ById,
+
+  'models.list': Empty,
+  'models.add': z.object({ path: PathSchema }).strict(),
+  'models.remove': ById,
+  'models.select': ById,
+  'models.estimate': z.object({
+    id: IdSchema,
+    contextSize: z.number().int().min(256).max(1 << 20).optional(),
+    presetId: PresetIdSchema.optional(),
+    recipe: RecipeSchema.optional(),
+  }).strict(),
+
+  'presets.list': Empty,
+
+  'runs.ask': z.object({
+    documentId: IdSchema,
+    /** Default: the selected model. */
+    modelId: IdSchema.optional(),
+    question: z.string().trim().min(1).max(16_384),
+    /** A preset id, or an explicit recipe; neither = settings.defaultPresetId. */
+    presetId: PresetIdSchema.optional(),
+    recipe: RecipeSchema.optional(),
+    /** Default: settings.maxTokens. */
+    maxTokens: z.number().int().min(1).max(8192).optional(),
+  }).strict().refine((r) => !(r.presetId && r.recipe), { message: 'give presetId or recipe, not both' }),
+  'runs.cancel': z.object({ runId: IdSchema }).strict(),
+  'runs.list': z.object({ documentId: IdSchema, limit: z.number().int().min(1).max(1000).optional() }).strict(),
+  'runs.get': z.object({ runId: IdSchema }).strict(),
+  'runs.compare': z.object({
+    documentId: IdSchema,
+    modelId: IdSchema.optional(),
+    question: z.string().trim().min(1).max(16_384),
+    presetIds: z.array(PresetIdSchema).min(1).max(12),
+    maxTokens: z.number().int().min(1).max(8192).optional(),
+  }).strict(),
+
+  'settings.get': Empty,
+  'settings.set': SettingsSchema.partial().strict(),
+} as const;
+
+export type Channel = keyof typeof requestSchemas;
+export const CHANNELS = Object.keys(requestSchemas) as Channel[];
+/** What a caller sends (before defaults/transforms). */
+export type RequestOf<C extends Channel> = z.input<(typeof requestSchemas)[C]>;
+/** What a handler receives after validation. */
+export type ParsedRequestOf<C extends Channel> = z.output<(typeof requestSchemas)[C]>;
+
+export interface CompareStarted {
+  compareId: string;
+  runs: { presetId: string; runId: string }[];
+}
+
+export interface ResponseMap {
+  'app.info': AppInfo;
+  'documents.add': DocumentSummary;
+  'documents.upload': DocumentSummary;
+  'documents.list': DocumentSummary[];
+  'documents.get': DocumentDetail;
+  'documents.remove': { removed: boolean };
+  'models.list': ModelSummary[];
+  'models.add': ModelSummary;
+  'models.remove': { removed: boolean };
+  'models.select': ModelSummary;
+  'models.estimate': MemoryEstimate;
+  'presets.list': { presets: Preset[]; faLayerParity: Record<string, string> };
+  /** The run starts at once; its tokens, progress and result arrive as events keyed by runId. */
+  'runs.ask': { runId: string };
+  'runs.cancel': { cancelled: boolean };
+  'runs.list': RunRecord[];
+  'runs.get': RunRecord;
+  /** Runs are queued one after another (one engine); each streams like runs.ask. */
+  'runs.compare': CompareStarted;
+  'settings.get': Settings;
+  'settings.set': Settings;
+}
+export type ResponseOf<C extends Channel> = ResponseMap[C];
+
+/** Validates a request for a channel; throws IpcError('INVALID_PAYLOAD' | 'UNKNOWN_CHANNEL'). */
+export function parseRequest<C extends Channel>(channel: C, payload: unknown): ParsedRequestOf<C>;
+export function parseRequest(channel: string, payload: unknown): unknown;
+export function parseRequest(channel: string, payload: unknown): unknown {
+  if (!isChannel(channel)) throw new IpcError('UNKNOWN_CHANNEL', `unknown channel "${channel}"`);
+  const result = requestSchemas[channel].safeParse(payload ?? {});
+  if (!result.success) {
+    throw new IpcError('INVALID_PAYLOAD', `${channel}: ${toIpcError(result.error).message}`);
+  }
+  return result.data;
+}
+
+export function isChannel(name: unknown): name is Channel {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(requestSchemas, name);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events
+// ---------------------------------------------------------------------------------------------
+
+export const PrefillPhaseSchema = z.enum(['load', 'document', 'question']);
+export type PrefillPhase = z.infer<typeof PrefillPhaseSchema>;
+
+export const eventSchemas = {
+  /** A run was accepted and is queued or starting. */
+  'run.started': z.object({
+    runId: IdSchema, documentId: IdSchema, modelId: IdSchema, compareId: z.string().nullable(),
+    presetId: z.string().nullable(), recipe: RecipeSchema, question: z.string(),
+  }),
+  /** Raw prefill facts. phase 'load': model load / cache restore (done,total in permille). */
+  'run.progress': z.object({
+    runId: IdSchema, phase: PrefillPhaseSchema, done: z.number(), total: z.number(), elapsedMs: z.number(),
+  }),
+  /** Text of one or more generated tokens, in order (`index` counts tokens from 0). */
+  'run.token': z.object({ runId: IdSchema, text: z.string(), index: z.number() }),
+  /** The run finished (done or cancelled); carries the stored record with every metric. */
+  'run.done': z.object({ runId: IdSchema, run: RunRecordSchema }),
+  /** The run failed; the stored record has status 'error'. */
+  'run.error': z.object({ runId: IdSchema, error: IpcErrorSchema }),
+  /** Engine host lifecycle: 'restarted' after a crash (the library is untouched). */
+  'host.status': z.object({
+    state: z.enum(['starting', 'ready', 'crashed', 'restarted', 'stopped']),
+    restarts: z.number(), reason: z.string().nullable(), at: z.string(),
+  }),
+  /** Something in the library changed; lists should re-fetch. */
+  'library.changed': z.object({ kind: z.enum(['documents', 'models', 'runs', 'settings']) }),
+} as const;
+
+export type EventName = keyof typeof eventSchemas;
+export const EVENT_NAMES = Object.keys(eventSchemas) as EventName[];
+export type EventOf<E extends EventName> = z.infer<(typeof eventSchemas)[E]>;
+/** Discriminated union of every event, as transports carry them. */
+export type AnyEvent = { [E in EventName]: { event: E; payload: EventOf<E> } }[EventName];
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(eventSchemas, name);
+}
+
+/** Validates an incoming event; returns null (and drops it) when it does not match. */
+export function parseEvent(raw: unknown): AnyEvent | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const { event, payload } = raw as { event?: unknown; payload?: unknown };
+  if (!isEventName(event)) return null;
+  const r = eventSchemas[event].safeParse(payload);
+  return r.success ? ({ event, payload: r.data } as AnyEvent) : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The bridge (window.swaa)
+// ---------------------------------------------------------------------------------------------
+
+export type Listener<E extends EventName> = (payload: EventOf<E>) => void;
+export type Unsubscribe = () => void;
+
+/**
+ * What the renderer talks to. Implemented by the Electron preload (ipcRenderer.invoke/on) and by
+ * electron/web/bridge-client.ts (HTTP + SSE). Every method validates what it sends.
+ */
+export interface SwaaBridge {
+  /** 'electron' (preload) or 'web' (browser bridge). */
+  readonly kind: 'electron' | 'web';
+  invoke<C extends Channel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>>;
+  on<E extends EventName>(event: E, listener: Listener<E>): Unsubscribe;
+  /** Electron only: asks the user for files (native dialog); null in the browser. */
+  readonly pickFiles: ((kind: 'document' | 'model') => Promise<string[]>) | null;
+  /** Electron only: the path of a dropped File (webUtils.getPathForFile); null in the browser. */
+  readonly pathForFile: ((file: File) => string) | null;
+  /** Opens an http(s) link in the system browser after a check (Electron), or a new tab (web). */
+  openExternal(url: string): Promise<void>;
+}
+
+declare global {
+  interface Window {
+    /** Present in Electron (preload); absent in the browser, where the web bridge is used. */
+    swaa?: SwaaBridge;
+  }
+}
+
+export interface RunHandlers {
+  onStarted?: Listener<'run.started'>;
+  onProgress?: Listener<'run.progress'>;
+  onToken?: Listener<'run.token'>;
+  onDone?: Listener<'run.done'>;
+  onError?: Listener<'run.error'>;
+}
+
+/** Subscribes to one run's events; returns one unsubscribe for all of them. */
+export function subscribeRun(bridge: Pick<SwaaBridge, 'on'>, runId: string, h: RunHandlers): Unsubscribe {
+  const offs: Unsubscribe[] = [];
+  if (h.onStarted) { const f = h.onStarted; offs.push(bridge.on('run.started', (e) => { if (e.runId === runId) f(e); })); }
+  if (h.onProgress) { const f = h.onProgress; offs.push(bridge.on('run.progress', (e) => { if (e.runId === runId) f(e); })); }
+  if (h.onToken) { const f = h.onToken; offs.push(bridge.on('run.token', (e) => { if (e.runId === runId) f(e); })); }
+  if (h.onDone) { const f = h.onDone; offs.push(bridge.on('run.done', (e) => { if (e.runId === runId) f(e); })); }
+  if (h.onError) { const f = h.onError; offs.push(bridge.on('run.error', (e) => { if (e.runId === runId) f(e); })); }
+  return () => { for (const off of offs) off(); };
+}
+
+/** Allowed external link schemes (checked in main before shell.openExternal, and in the web bridge). */
+export function isSafeExternalUrl(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return (u.protocol === 'https:' || u.protocol === 'http:') && u.username === '' && u.password === '';
+  } catch {
+    return false;
+  }
+}
+
+/** IPC channel names used by Electron (prefixed so they cannot collide with Electron's own). */
+export const ELECTRON_INVOKE_CHANNEL = 'swaa:invoke';
+export const ELECTRON_EVENT_CHANNEL = 'swaa:event';
+export const ELECTRON_PICK_CHANNEL = 'swaa:pick-files';
+export const ELECTRON_OPEN_EXTERNAL_CHANNEL = 'swaa:open-external';
