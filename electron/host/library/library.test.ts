@@ -1,0 +1,84 @@
+/** The library: migrations, WAL, documents deduplicated by content, runs with every metric, settings, LRU cache index. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { Library, DEFAULT_SETTINGS } from './library.js';
+import { schemaVersion } from './db.js';
+import { MIGRATIONS } from './migrations.js';
+import { tempDir } from '../../test/fixtures.js';
+import type { IngestedDocument } from '../documents/ingest.js';
+
+const doc = (text: string, sha = 'a'.repeat(64)): IngestedDocument => ({
+  name: 'a.txt', format: 'text', text, sha256: sha, fileBytes: text.length, pages: null, encoding: 'utf-8', warnings: [],
+});
+const recipe = { window: 512, sinks: 16, faLayers: { kind: 'odd' as const }, faDecode: true, questionFa: true };
+
+test('opens with WAL and the latest schema version', () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const lib = new Library(join(dir, 'lib.sqlite'));
+    assert.equal(lib.db.pragma('journal_mode', { simple: true }), 'wal');
+    assert.equal(schemaVersion(lib.db), MIGRATIONS.length);
+    lib.close();
+    const again = new Library(join(dir, 'lib.sqlite'));
+    assert.equal(schemaVersion(again.db), MIGRATIONS.length);
+    again.close();
+  } finally { cleanup(); }
+});
+
+test('stores documents once per content and removes them with their runs', () => {
+  const lib = new Library(':memory:');
+  const a = lib.addDocument('/x/a.txt', doc('hello world'));
+  const b = lib.addDocument('/y/copy.txt', doc('hello world'));
+  assert.equal(a.existed, false);
+  assert.equal(b.existed, true);
+  assert.equal(b.summary.id, a.summary.id);
+  lib.setTokenCount(a.summary.id, 'm1', 42);
+  assert.deepEqual(lib.documentSummary(a.summary.id)?.tokenCounts, { m1: 42 });
+  assert.equal(lib.document(a.summary.id)?.text, 'hello world');
+  const run = lib.createRun({ documentId: a.summary.id, modelId: 'm1', compareId: null, question: 'q?', presetId: 'fast', recipe, maxTokens: 8 });
+  assert.equal(run.status, 'running');
+  assert.deepEqual(run.recipe, recipe);
+  assert.equal(lib.removeDocument(a.summary.id).removed, true);
+  assert.equal(lib.run(run.id), null);
+  assert.deepEqual(lib.listDocuments(), []);
+});
+
+test('finishes runs with every metric and fails runs interrupted by a crash', () => {
+  const lib = new Library(':memory:');
+  const d = lib.addDocument('/a', doc('text')).summary;
+  const r1 = lib.createRun({ documentId: d.id, modelId: 'm', compareId: 'c', question: 'one', presetId: null, recipe, maxTokens: 4 });
+  const r2 = lib.createRun({ documentId: d.id, modelId: 'm', compareId: 'c', question: 'two', presetId: null, recipe, maxTokens: 4 });
+  const metrics = {
+    documentCached: false, documentTokens: 10, questionTokens: 3, prefillTokens: 13, prefillMs: 5, prefillTokPerS: 2600,
+    timeToFirstTokenMs: 6, decodeTokens: 2, decodeMs: 1, decodeTokPerS: 2000, totalMs: 7, loadMs: 0, restoredFromDisk: false,
+    kvBytes: 1024, computeBytes: 1, deviceBytes: 2, peakRssBytes: 3, attnRowsDocument: 4, attnRowsQuestion: 5, attnRowsDecode: 6,
+    threads: 2, backend: 'CPU', contextSize: 4096,
+  };
+  const done = lib.finishRun(r1.id, { status: 'done', answer: 'yes', stopReason: 'eog', error: null, metrics });
+  assert.deepEqual(done?.metrics, metrics);
+  assert.equal(lib.failInterruptedRuns({ code: 'HOST_CRASHED', message: 'gone' }), 1);
+  assert.equal(lib.run(r2.id)?.status, 'error');
+  assert.equal(lib.run(r2.id)?.error?.code, 'HOST_CRASHED');
+  assert.deepEqual(lib.listRuns(d.id).map((r) => r.question).sort(), ['one', 'two']);
+});
+
+test('settings merge over defaults and ignore stored values that no longer validate', () => {
+  const lib = new Library(':memory:');
+  assert.deepEqual(lib.settings(), DEFAULT_SETTINGS);
+  assert.equal(lib.updateSettings({ contextSize: 16384 }).contextSize, 16384);
+  lib.db.prepare(`INSERT INTO settings (key, value) VALUES ('threads', '"many"')`).run();
+  assert.equal(lib.settings().threads, DEFAULT_SETTINGS.threads);
+});
+
+test('the KV cache index names least recently used entries over the cap', () => {
+  const lib = new Library(':memory:');
+  const d = lib.addDocument('/a', doc('text')).summary;
+  for (const [i, key] of ['old', 'mid', 'new'].entries()) {
+    lib.putKvCache({ key, documentId: d.id, modelId: 'm', file: `/c/${key}`, bytes: 100 });
+    lib.db.prepare('UPDATE kv_cache SET last_used_at = ? WHERE key = ?').run(1000 + i, key);
+  }
+  assert.deepEqual(lib.kvCacheOverCap(250).map((e) => e.key), ['old']);
+  assert.deepEqual(lib.kvCacheOverCap(100).map((e) => e.key), ['old', 'mid']);
+  assert.deepEqual(lib.removeDocument(d.id).cacheFiles.sort(), ['/c/mid', '/c/new', '/c/old']);
+});
