@@ -1,0 +1,402 @@
+"""Synthetic long-document QA generator for the demo model.
+
+Seeded and deterministic: the same (seed, split, target_tokens) always yields the
+same example. Documents are prose about fictional towns / companies / expeditions,
+with facts (codes, dates, amounts, places, relations) embedded at random positions,
+plus distractor facts about similar-looking entities with the same attribute types.
+
+TRAIN and EVAL use disjoint pools of first names, last names, fact templates and
+filler templates, so held-out evaluation measures retrieval of entities and
+phrasings the model never saw.
+
+Prompt format (fixed; the app builds it exactly like this):
+
+    Document:\n{document}\n\nQuestion: {question}\nAnswer:
+
+and the model continues with
+
+    " The {attribute} of {name} is {value}." followed by <|endoftext|>
+
+Usage:
+    python data.py --split eval --n 3 --tokens 1000         # print examples
+    python data.py --corpus out.txt --n 4000                  # text for tokenizer
+    python data.py --samples samples/                         # write shipped samples
+"""
+import argparse
+import json
+import os
+import random
+
+EOS = "<|endoftext|>"
+
+# ----------------------------------------------------------------------------------
+# name pools (TRAIN / EVAL disjoint)
+FIRST_TRAIN = """Mira Tomas Elena Jonas Anika Pavel Rosa Henrik Lena Marco Ida Felix Nora Victor
+Alma Oskar Greta Milan Sofia Emil Clara Anton Hedda Lukas Vera Matteo Livia Bruno Inga Karl Talia
+Simon Ruth Dario Esther Hugo Maren Leon Petra Ivo Selma Aron Dalia Nils Fiona Otto Yara Ralf Celia
+Boris Ada Gustav Mila Tobias Edda Ruben Helga Samir Lotte Viktor Irene Malik Katja Joel Signe Pablo
+Wanda Erik Nadia Fabian Liesel Omar Britta Levi Zora Stefan Agnes Hamid Juno Lars Rita Cyril Thea
+Adrian Mona Basil Elsa Dmitri Flora Gideon Hanne Isak Jana Kasimir Linnea Magnus Nina""".split()
+LAST_TRAIN = """Castell Varga Lindqvist Okafor Brandt Moreau Halvorsen Petrov Quinlan Ferreira
+Novak Adler Soren Kowalski Marchetti Engel Dubois Haddad Strand Vogel Reyes Albers Maddox Janssen
+Corvin Falk Lowell Ibarra Brenner Sato Hollis Renner Calloway Vidal Ostrom Mercer Tanaka Wilde
+Barros Keller Lund Fontaine Greer Mahler Rask Dunmore Abbot Kessler Navarro Holm Ashby Lorenz
+Pruitt Solberg Winther Yilmaz Carden Eklund Farrow Gallo Hartmann Iversen Juhl Kaplan Larkin
+Mendez Nyberg Orsini Pelham Rowan Sandoval Thorne Ulrich Valente Whitlock Zeller Bauer Crane
+Drummond Esposito Fischer Garnier Hoyt""".split()
+FIRST_EVAL = """Astrid Benedikt Corinna Desmond Elin Florian Gunnar Hilde Ilse Jasper Kirsten
+Lorenzo Marit Nikolai Ottilie Priya Quentin Runa Severin Tamsin Ulla Valentin Wilma Xaver Yvette
+Zeno Annika Bastian Cosima Dagny""".split()
+LAST_EVAL = """Aldridge Bergstrom Caruso Delacroix Eriksen Fairweather Grimaldi Hoffmeyer
+Ingram Jovanovic Kierkegaard Lachance Mortensen Nakamura Oyelaran Pfeiffer Quarles Rosenthal
+Szabo Trevelyan Underwood Vasquez Wojcik Xiong Yardley Zimmerli Achterberg Blomqvist""".split()
+
+PLACES_TRAIN = """Harrowgate Windmere Kestrel Point Lowbridge Ambervale Stonehaven Redfern Marsh
+Elmstead Coldwater Bay Fenwick Ridgemont Saltcross Brightwater Duskwood Thornbury Ashford Mill
+Greywell Oakhollow Pinecrest Marlow Heights""".split("\n")
+PLACES_TRAIN = [p.strip() for l in PLACES_TRAIN for p in l.split("  ") if p.strip()]
+PLACES_TRAIN = ["Harrowgate", "Windmere", "Kestrel Point", "Lowbridge", "Ambervale", "Stonehaven",
+                "Redfern Marsh", "Elmstead", "Coldwater Bay", "Fenwick", "Ridgemont", "Saltcross",
+                "Brightwater", "Duskwood", "Thornbury", "Ashford Mill", "Greywell", "Oakhollow",
+                "Pinecrest", "Marlow Heights", "Westerby", "Fallowfield", "Norcastle", "Ebbington"]
+PLACES_EVAL = ["Quillhaven", "Sorrento Flats", "Vantry", "Gullmoor", "Ivybridge", "Caskfield",
+               "Tamarind Cove", "Orlen Ridge", "Whistlecombe", "Beaconsfold"]
+PROJECTS_TRAIN = ["Heron", "Lantern", "Granite", "Willow", "Falcon", "Juniper", "Cobalt", "Ember",
+                  "Meridian", "Sparrow", "Tundra", "Orchid", "Basalt", "Harbor", "Quartz", "Nimbus",
+                  "Saffron", "Glacier", "Kestrel", "Mosaic"]
+PROJECTS_EVAL = ["Aurora", "Bramble", "Cinder", "Driftwood", "Echo", "Foxglove", "Gossamer",
+                 "Halcyon"]
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December"]
+
+# ----------------------------------------------------------------------------------
+# attributes: name used in question/answer, value generator
+def _code(r):
+    return str(r.randint(1000, 9999))
+
+
+def _badge(r):
+    return str(r.randint(10000, 99999))
+
+
+def _date(r):
+    return f"{r.choice(MONTHS)} {r.randint(1, 28)}, {r.randint(1978, 2025)}"
+
+
+def _amount(r):
+    return f"${r.randint(1, 98)},{r.randint(0, 999):03d}"
+
+
+def _room(r):
+    return str(r.randint(100, 899))
+
+
+def _ext(r):
+    return str(r.randint(200, 999)) + "-" + str(r.randint(10, 99))
+
+
+ATTRS = {
+    # key: (attribute phrase, value kind)
+    "code": ("access code", _code),
+    "badge": ("badge number", _badge),
+    "start": ("start date", _date),
+    "budget": ("budget", _amount),
+    "room": ("office room", _room),
+    "phone": ("phone extension", _ext),
+    "city": ("home town", "place"),
+    "manager": ("manager", "person"),
+    "project": ("project", "project"),
+}
+
+# fact templates: {n}=name, {v}=value. Disjoint for train / eval.
+FACT_TRAIN = {
+    "code": ["{n}'s access code is {v}.", "The access code of {n} is {v}.",
+             "For the north door, {n} uses the access code {v}.",
+             "Security records list {v} as the access code of {n}.",
+             "{n} was given the access code {v} last spring."],
+    "badge": ["{n}'s badge number is {v}.", "The badge number of {n} is {v}.",
+              "{n} wears badge number {v} at the gate.",
+              "According to the registry, the badge number of {n} is {v}."],
+    "start": ["{n}'s start date is {v}.", "The start date of {n} is {v}.",
+              "{n} joined the team with a start date of {v}.",
+              "Payroll shows a start date of {v} for {n}."],
+    "budget": ["{n}'s budget is {v}.", "The budget of {n} is {v}.",
+               "{n} was approved for a budget of {v}.",
+               "The finance office set the budget of {n} at {v}."],
+    "room": ["{n}'s office room is {v}.", "The office room of {n} is {v}.",
+             "{n} works out of office room {v} on the second floor.",
+             "Visitors can find {n} in office room {v}."],
+    "phone": ["{n}'s phone extension is {v}.", "The phone extension of {n} is {v}.",
+              "{n} can be reached at phone extension {v}.",
+              "The directory lists phone extension {v} for {n}."],
+    "city": ["{n}'s home town is {v}.", "The home town of {n} is {v}.",
+             "{n} grew up in {v}, which is the home town of {n}.",
+             "Everyone knows that {n} calls {v} their home town."],
+    "manager": ["{n}'s manager is {v}.", "The manager of {n} is {v}.",
+                "{n} reports to {v}, who is the manager of {n}.",
+                "On the chart, {v} appears as the manager of {n}."],
+    "project": ["{n}'s project is {v}.", "The project of {n} is {v}.",
+                "{n} spends most days on the project {v}.",
+                "The planning board assigned {n} to the project {v}."],
+}
+FACT_EVAL = {
+    "code": ["In the logbook, the access code of {n} reads {v}.",
+             "{n} keys in the access code {v} each morning."],
+    "badge": ["Printed on the card of {n} is badge number {v}.",
+              "{n} was issued badge number {v} in the autumn."],
+    "start": ["The files record {v} as the start date of {n}.",
+              "{n} began work with a start date of {v}."],
+    "budget": ["A budget of {v} was granted to {n}.",
+               "The ledger gives {n} a budget of {v}."],
+    "room": ["Mail for {n} goes to office room {v}.",
+             "{n} keeps a desk in office room {v}."],
+    "phone": ["To call {n}, dial phone extension {v}.",
+              "The phone extension of {n} was changed to {v}."],
+    "city": ["{n} still visits {v}, the home town of {n}.",
+             "The home town of {n} has always been {v}."],
+    "manager": ["These days {v} serves as the manager of {n}.",
+                "The manager of {n} has been {v} since the reorganisation."],
+    "project": ["Most of the time {n} is busy with the project {v}.",
+                "{n} leads the project {v} this year."],
+}
+
+QUESTION = "What is the {a} of {n}?"
+ANSWER = " The {a} of {n} is {v}."
+
+# ----------------------------------------------------------------------------------
+# filler prose
+THEMES = {
+    "town": dict(
+        subj=["The old mill", "The harbour", "The market square", "The town council", "The bakery on the hill",
+              "The lighthouse", "The river path", "The library", "The fishing fleet", "The school choir",
+              "The bell tower", "The ferry", "The orchard", "The night watch", "The village green"],
+        verb=["was repainted", "drew a large crowd", "stayed quiet", "was busy", "closed early",
+              "opened late", "needed repairs", "was decorated with lanterns", "smelled of bread",
+              "was covered in fog"],
+        when=["in the morning", "after the storm", "during the festival", "on most Sundays",
+              "before the winter", "at dusk", "in early summer", "for a whole week", "last year",
+              "when the tide was low"]),
+    "company": dict(
+        subj=["The quarterly meeting", "The sales team", "The new warehouse", "The design group",
+              "The support desk", "The board", "The cafeteria", "The logistics office", "The server room",
+              "The training program", "The marketing plan", "The audit", "The press release",
+              "The parking garage", "The research lab"],
+        verb=["ran longer than planned", "was reorganised", "moved to the third floor", "missed its target",
+              "received new equipment", "was praised by customers", "ran out of coffee",
+              "was delayed again", "hired two interns", "was discussed at length"],
+        when=["in the first quarter", "after the merger", "on Monday", "during the audit",
+              "before the holidays", "at the end of the month", "for the third time", "this spring",
+              "without much notice", "while the director was away"]),
+    "expedition": dict(
+        subj=["The supply sled", "The base camp", "The northern ridge", "The radio", "The glacier",
+              "The lead dog", "The weather balloon", "The second tent", "The food cache", "The survey team",
+              "The old map", "The ice field", "The compass", "The rope team", "The snow bridge"],
+        verb=["was buried by snow", "held up well", "had to be abandoned", "was checked twice",
+              "failed in the cold", "was repaired by hand", "looked different than expected",
+              "moved slowly", "was marked with flags", "gave them trouble"],
+        when=["on the fourth day", "during the blizzard", "at first light", "after a long climb",
+              "before the descent", "in the thin air", "near the pass", "that evening",
+              "for three days", "under a clear sky"]),
+}
+FILLER_TRAIN = [
+    "{S} {V} {W}.", "{W}, {s} {V}.", "Nobody was surprised that {s} {V} {W}.",
+    "Some people said {s} {V} {W}, but others disagreed.", "It was noted that {s} {V}.",
+    "{S} {V}, and the weather stayed mild {W}.", "According to the notes, {s} {V} {W}.",
+    "{S} {V} {W}, which pleased almost everyone.", "As usual, {s} {V}.",
+    "The report mentioned that {s} {V} {W}.", "{S} {V} again {W}.",
+    "Later, {s} {V} and the day went on.",
+]
+FILLER_EVAL = [
+    "Few remember whether {s} {V} {W}.", "{W}, it seems, {s} {V}.",
+    "The diary claims {s} {V} {W}.", "Oddly enough, {s} {V} {W}.",
+]
+GENERIC_TRAIN = ["The weather was cold and clear.", "Everyone went home early that day.",
+                 "There was little else to report.", "The work continued as planned.",
+                 "A few letters arrived in the afternoon.", "Nothing unusual happened after that.",
+                 "The plans were written down carefully.", "Most of the staff agreed."]
+GENERIC_EVAL = ["The evening passed without incident.", "Tea was served at four."]
+
+
+def _pools(split):
+    if split == "train":
+        return dict(first=FIRST_TRAIN, last=LAST_TRAIN, places=PLACES_TRAIN, projects=PROJECTS_TRAIN,
+                    facts=FACT_TRAIN, filler=FILLER_TRAIN, generic=GENERIC_TRAIN)
+    if split == "eval":
+        return dict(first=FIRST_EVAL, last=LAST_EVAL, places=PLACES_EVAL, projects=PROJECTS_EVAL,
+                    facts=FACT_EVAL, filler=FILLER_EVAL, generic=GENERIC_EVAL)
+    raise ValueError(split)
+
+
+def approx_tokens(text):
+    return max(1, len(text) // 4)
+
+
+def _filler_sentence(rng, P, theme):
+    if rng.random() < 0.12:
+        return rng.choice(P["generic"])
+    T = THEMES[theme]
+    s = rng.choice(T["subj"])
+    w = rng.choice(T["when"])
+    t = rng.choice(P["filler"])
+    out = t.format(S=s, s=s[0].lower() + s[1:], V=rng.choice(T["verb"]), W=w[0].upper() + w[1:] if t.startswith("{W}") else w)
+    return out
+
+
+def _value(rng, P, kind_fn, people):
+    if kind_fn == "place":
+        return rng.choice(P["places"])
+    if kind_fn == "project":
+        return rng.choice(P["projects"])
+    if kind_fn == "person":
+        return rng.choice(people)
+    return kind_fn(rng)
+
+
+def make_example(rng, split="train", target_tokens=1000, n_questions=1, count_fn=approx_tokens,
+                 theme=None):
+    """Return dict(document, qa=[dict(question, answer, name, attribute, value)], theme).
+
+    rng: random.Random; split: 'train' or 'eval'; target_tokens: approx document length.
+    count_fn: token counter used to reach target_tokens (default: chars/4).
+    """
+    P = _pools(split)
+    theme = theme or rng.choice(list(THEMES))
+    n_facts = max(3, int(target_tokens / 55))
+    n_people = max(2, min(n_facts // 2 + 1, 40))
+    # people: build clusters of similar names (shared first or last name) as distractors
+    people = []
+    seen = set()
+    while len(people) < n_people:
+        if people and rng.random() < 0.5:
+            base = rng.choice(people).split(" ")
+            if rng.random() < 0.5:
+                nm = f"{base[0]} {rng.choice(P['last'])}"
+            else:
+                nm = f"{rng.choice(P['first'])} {base[1]}"
+        else:
+            nm = f"{rng.choice(P['first'])} {rng.choice(P['last'])}"
+        if nm not in seen:
+            seen.add(nm)
+            people.append(nm)
+    # facts: (person, attr) unique; values of the same attribute distinct across people
+    facts = {}
+    used_vals = {}
+    attr_keys = list(ATTRS)
+    tries = 0
+    while len(facts) < n_facts and tries < n_facts * 20:
+        tries += 1
+        p = rng.choice(people)
+        a = rng.choice(attr_keys)
+        if (p, a) in facts:
+            continue
+        kind = ATTRS[a][1]
+        others = [q for q in people if q != p]
+        v = _value(rng, P, kind, others)
+        if v in used_vals.setdefault(a, set()) and kind not in ("place", "project", "person"):
+            continue
+        used_vals[a].add(v)
+        facts[(p, a)] = v
+    fact_sents = []
+    for (p, a), v in facts.items():
+        t = rng.choice(P["facts"][a])
+        fact_sents.append(t.format(n=p, v=v))
+    # filler up to target length
+    fact_tok = sum(count_fn(" " + s) for s in fact_sents)
+    sents = []
+    tok = fact_tok
+    while tok < target_tokens:
+        s = _filler_sentence(rng, P, theme)
+        sents.append(s)
+        tok += count_fn(" " + s)
+    # insert facts at random positions
+    for s in fact_sents:
+        sents.insert(rng.randint(0, len(sents)), s)
+    # paragraphs
+    paras, cur = [], []
+    for s in sents:
+        cur.append(s)
+        if len(cur) >= 3 and rng.random() < 0.25:
+            paras.append(" ".join(cur))
+            cur = []
+    if cur:
+        paras.append(" ".join(cur))
+    doc = "\n\n".join(paras)
+    # questions about distinct facts
+    keys = list(facts)
+    rng.shuffle(keys)
+    qa = []
+    for (p, a) in keys[:n_questions]:
+        aname = ATTRS[a][0]
+        v = facts[(p, a)]
+        qa.append(dict(question=QUESTION.format(a=aname, n=p), answer=ANSWER.format(a=aname, n=p, v=v),
+                       name=p, attribute=aname, value=v))
+    return dict(document=doc, qa=qa, theme=theme)
+
+
+def build_prompt(document, question):
+    """The fixed prompt format. The model continues with ANSWER text then <|endoftext|>."""
+    return f"Document:\n{document}\n\nQuestion: {question}\nAnswer:"
+
+
+def eval_set(n, target_tokens, seed=1234, count_fn=approx_tokens):
+    rng = random.Random(seed * 100003 + target_tokens)
+    return [make_example(rng, "eval", target_tokens, 1, count_fn) for _ in range(n)]
+
+
+# ----------------------------------------------------------------------------------
+def write_samples(outdir):
+    os.makedirs(outdir, exist_ok=True)
+    specs = [("expedition_log.txt", "expedition", 3000, 11), ("company_memo.md", "company", 4000, 12),
+             ("town_chronicle.txt", "town", 2000, 13)]
+    index = []
+    for fname, theme, toks, seed in specs:
+        rng = random.Random(seed)
+        ex = make_example(rng, "eval", toks, n_questions=6, theme=theme)
+        doc = ex["document"]
+        if fname.endswith(".md"):
+            title = {"company": "# Internal memo: staff records and notes"}[theme]
+            doc = title + "\n\n" + doc
+        with open(os.path.join(outdir, fname), "w") as f:
+            f.write(doc + "\n")
+        index.append(dict(file=fname, approx_tokens=toks,
+                          questions=[dict(question=q["question"], expected_answer=q["answer"].strip(),
+                                          value=q["value"]) for q in ex["qa"]]))
+    with open(os.path.join(outdir, "questions.json"), "w") as f:
+        json.dump(index, f, indent=2)
+    with open(os.path.join(outdir, "QUESTIONS.md"), "w") as f:
+        f.write("# Example questions for the sample documents\n\n"
+                "Prompt format: `Document:\\n{file text}\\n\\nQuestion: {question}\\nAnswer:`\n\n")
+        for it in index:
+            f.write(f"## {it['file']} (~{it['approx_tokens']} tokens)\n\n")
+            for q in it["questions"]:
+                f.write(f"- Q: {q['question']}\n  - Expected: {q['expected_answer']}\n")
+            f.write("\n")
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--split", default="train", choices=["train", "eval"])
+    ap.add_argument("--n", type=int, default=2)
+    ap.add_argument("--tokens", type=int, default=600)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--corpus", help="write a text corpus (train split, many lengths) for tokenizer training")
+    ap.add_argument("--samples", help="write the shipped sample documents to this folder")
+    args = ap.parse_args()
+    if args.samples:
+        write_samples(args.samples)
+    elif args.corpus:
+        rng = random.Random(args.seed)
+        with open(args.corpus, "w") as f:
+            for i in range(args.n):
+                ex = make_example(rng, "train", rng.choice([200, 400, 800]), n_questions=3)
+                f.write(ex["document"] + "\n\n")
+                for q in ex["qa"]:
+                    f.write(f"Question: {q['question']}\nAnswer:{q['answer']}\n")
+                f.write("\n")
+    else:
+        rng = random.Random(args.seed)
+        for _ in range(args.n):
+            ex = make_example(rng, args.split, args.tokens)
+            print(build_prompt(ex["document"], ex["qa"][0]["question"]) + ex["qa"][0]["answer"])
+            print("=" * 60)

@@ -1,0 +1,119 @@
+"""Export the trained PyTorch model + tokenizer to models/demo/demo.gguf (arch "qwen3").
+
+    python export.py [--ckpt model_last.pt] [--out demo.gguf] [--ctx 8192]
+
+2-D weights are written as F16, norm weights as F32. Output embedding is tied (no
+output.weight; llama.cpp's qwen3 loader falls back to token_embd). q/k rows are written
+unchanged: llama.cpp's qwen3 uses NEOX RoPE exactly like HF Qwen3 (no permutation).
+"""
+import argparse
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+import gguf
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from model import Config  # noqa: E402
+
+# Renders the fixed prompt format. The document goes in a system message (or in a user
+# message before the last one); the last user message is the question.
+CHAT_TEMPLATE = (
+    "{%- set ns = namespace(doc='') -%}"
+    "{%- for m in messages[:-1] -%}"
+    "{%- if m['role'] == 'system' or m['role'] == 'user' -%}"
+    "{%- set ns.doc = (ns.doc ~ '\\n\\n' ~ m['content']) if ns.doc else m['content'] -%}"
+    "{%- endif -%}"
+    "{%- endfor -%}"
+    "{{- 'Document:\\n' ~ ns.doc ~ '\\n\\nQuestion: ' ~ messages[-1]['content'] ~ '\\nAnswer:' -}}"
+)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--ckpt", default=os.path.join(HERE, "model_last.pt"))
+    ap.add_argument("--out", default=os.path.join(HERE, "demo.gguf"))
+    ap.add_argument("--ctx", type=int, default=8192)
+    ap.add_argument("--name", default="swaa-desk demo retrieval model (qwen3 layout, 4M)")
+    a = ap.parse_args()
+    ck = torch.load(a.ckpt, map_location="cpu", weights_only=False)
+    cfg = Config(**ck["cfg"])
+    sd = ck["model"]
+    tj = json.load(open(os.path.join(HERE, "tokenizer.json")))
+
+    w = gguf.GGUFWriter(a.out, "qwen3")
+    w.add_name(a.name)
+    w.add_description("Tiny synthetic-data retrieval model for demos/tests; not a general assistant. "
+                      "See models/demo/MODEL_CARD.md")
+    w.add_context_length(a.ctx)
+    w.add_embedding_length(cfg.d_model)
+    w.add_block_count(cfg.n_layer)
+    w.add_feed_forward_length(cfg.ffn)
+    w.add_head_count(cfg.n_head)
+    w.add_head_count_kv(cfg.n_kv_head)
+    w.add_key_length(cfg.head_dim)
+    w.add_value_length(cfg.head_dim)
+    w.add_rope_freq_base(cfg.rope_base)
+    w.add_layer_norm_rms_eps(cfg.eps)
+    w.add_file_type(gguf.LlamaFileType.MOSTLY_F16)
+
+    # tokenizer
+    vocab = tj["model"]["vocab"]
+    n = len(vocab)
+    assert n == cfg.vocab_size, (n, cfg.vocab_size)
+    tokens = [None] * n
+    for t, i in vocab.items():
+        tokens[i] = t
+    special = {d["id"]: d["content"] for d in tj["added_tokens"]}
+    for i, c in special.items():
+        tokens[i] = c
+    types = [gguf.TokenType.CONTROL if i in special else gguf.TokenType.NORMAL for i in range(n)]
+    merges = [m if isinstance(m, str) else " ".join(m) for m in tj["model"]["merges"]]
+    w.add_tokenizer_model("gpt2")
+    w.add_tokenizer_pre("qwen2")
+    w.add_token_list(tokens)
+    w.add_token_types(types)
+    w.add_token_merges(merges)
+    eos = tokens.index("<|endoftext|>")
+    w.add_bos_token_id(eos)
+    w.add_eos_token_id(eos)
+    w.add_pad_token_id(eos)
+    w.add_add_bos_token(False)
+    w.add_add_eos_token(False)
+    w.add_chat_template(CHAT_TEMPLATE)
+
+    def f16(t):
+        return t.detach().float().numpy().astype(np.float16)
+
+    def f32(t):
+        return t.detach().float().numpy().astype(np.float32)
+
+    w.add_tensor("token_embd.weight", f16(sd["embed.weight"]))
+    for i in range(cfg.n_layer):
+        p = f"blocks.{i}."
+        b = f"blk.{i}."
+        w.add_tensor(b + "attn_norm.weight", f32(sd[p + "attn_norm.weight"]))
+        w.add_tensor(b + "attn_q.weight", f16(sd[p + "q.weight"]))
+        w.add_tensor(b + "attn_k.weight", f16(sd[p + "k.weight"]))
+        w.add_tensor(b + "attn_v.weight", f16(sd[p + "v.weight"]))
+        w.add_tensor(b + "attn_q_norm.weight", f32(sd[p + "q_norm.weight"]))
+        w.add_tensor(b + "attn_k_norm.weight", f32(sd[p + "k_norm.weight"]))
+        w.add_tensor(b + "attn_output.weight", f16(sd[p + "o.weight"]))
+        w.add_tensor(b + "ffn_norm.weight", f32(sd[p + "ffn_norm.weight"]))
+        w.add_tensor(b + "ffn_gate.weight", f16(sd[p + "gate.weight"]))
+        w.add_tensor(b + "ffn_up.weight", f16(sd[p + "up.weight"]))
+        w.add_tensor(b + "ffn_down.weight", f16(sd[p + "down.weight"]))
+    w.add_tensor("output_norm.weight", f32(sd["norm.weight"]))
+
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    print(f"wrote {a.out} ({os.path.getsize(a.out)/1e6:.2f} MB) from step {ck.get('step')}")
+
+
+if __name__ == "__main__":
+    main()

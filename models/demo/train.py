@@ -1,0 +1,179 @@
+"""Train the demo retrieval model (Qwen3 layout) on synthetic long documents, on CPU.
+
+    nice -n 19 nohup python train.py --steps 1200 > train.log 2>&1 &
+
+Resumes from ckpt.pt if present (data for step s is generated from seed+s, so a resumed
+run sees the same data as an uninterrupted one). Logs loss, answer-token accuracy and a
+held-out exact-match accuracy (teacher-forced: an example counts as correct iff the argmax
+at every answer position, including <|endoftext|>, is the target token -- equivalent to
+greedy decoding producing exactly the expected answer).
+"""
+import argparse
+import json
+import math
+import os
+import random
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import data  # noqa: E402
+from model import Config, Model  # noqa: E402
+from tokenizers import Tokenizer  # noqa: E402
+
+EOS_ID = 0
+
+
+def load_tok():
+    return Tokenizer.from_file(os.path.join(HERE, "tokenizer.json"))
+
+
+def encode_example(tok, ex, max_q=None):
+    """ids, answer-mask. First question uses the exact app prompt format; further questions
+    (training only) follow the first answer's <|endoftext|> as 'Question: ...\\nAnswer:'."""
+    ids, mask = [], []
+    qa = ex["qa"] if max_q is None else ex["qa"][:max_q]
+    for i, q in enumerate(qa):
+        p = data.build_prompt(ex["document"], q["question"]) if i == 0 else \
+            f"Question: {q['question']}\nAnswer:"
+        pi = tok.encode(p).ids
+        ai = tok.encode(q["answer"]).ids + [EOS_ID]
+        ids += pi + ai
+        mask += [0] * len(pi) + [1] * len(ai)
+    return ids, mask
+
+
+def schedule(f):
+    """curriculum by training fraction f -> (min_len, max_len, lm_coef)"""
+    if f < 0.2:
+        return 100, 500, 1.0
+    if f < 0.5:
+        return 200, 1100, 0.1
+    if f < 0.75:
+        return 200, 2200, 0.1
+    return 400, 4800, 0.1
+
+
+def make_batch(tok, step, f, seed, tokens_per_step):
+    rng = random.Random(seed * 1000003 + step)
+    lo, hi, lm = schedule(f)
+    L = rng.randint(lo, hi)
+    bs = max(1, tokens_per_step // L)
+    nq = max(2, min(8, L // 150))
+    seqs = []
+    for _ in range(bs):
+        ex = data.make_example(rng, "train", L, n_questions=nq, count_fn=lambda s: max(1, len(s) * 10 // 44))
+        seqs.append(encode_example(tok, ex))
+    T = max(len(s[0]) for s in seqs)
+    x = torch.full((bs, T), EOS_ID, dtype=torch.long)
+    m = torch.zeros((bs, T))
+    valid = torch.zeros((bs, T))
+    for i, (ids, mk) in enumerate(seqs):
+        x[i, :len(ids)] = torch.tensor(ids)
+        m[i, :len(ids)] = torch.tensor(mk, dtype=torch.float)
+        valid[i, :len(ids)] = 1
+    return x, m, valid, lm, L
+
+
+def build_eval(tok, n, target, seed=1234):
+    count = lambda s: len(tok.encode(s).ids)  # noqa: E731
+    exs = data.eval_set(n, target, seed=seed, count_fn=count)
+    return [encode_example(tok, ex, max_q=1) for ex in exs]
+
+
+@torch.no_grad()
+def eval_em(model, evs):
+    model.eval()
+    ok = 0
+    for ids, mk in evs:
+        x = torch.tensor([ids[:-1]])
+        y = torch.tensor(ids[1:])
+        m = torch.tensor(mk[1:], dtype=torch.bool)
+        h = model.hidden(x)[0]
+        pred = model.logits(h[m]).argmax(-1)
+        ok += int((pred == y[m]).all())
+    model.train()
+    return ok / len(evs)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--steps", type=int, default=1200)
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--tokens_per_step", type=int, default=2048)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--eval_every", type=int, default=100)
+    ap.add_argument("--ckpt", default=os.path.join(HERE, "ckpt.pt"))
+    ap.add_argument("--threads", type=int, default=2)
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    tok = load_tok()
+    cfg = Config(vocab_size=tok.get_vocab_size())
+    model = Model(cfg)
+    decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
+    nodecay = [p for n, p in model.named_parameters() if p.dim() < 2]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": nodecay, "weight_decay": 0.0}],
+                            lr=a.lr, betas=(0.9, 0.95))
+    step, elapsed = 0, 0.0
+    if os.path.exists(a.ckpt):
+        ck = torch.load(a.ckpt, weights_only=False)
+        model.load_state_dict(ck["model"])
+        opt.load_state_dict(ck["opt"])
+        step, elapsed = ck["step"], ck.get("elapsed", 0.0)
+        print(f"resumed from step {step} ({elapsed/60:.1f} min trained)", flush=True)
+    print(f"params {sum(p.numel() for p in model.parameters())/1e6:.3f}M cfg {cfg.to_dict()}", flush=True)
+    ev_short = build_eval(tok, 24, 300)
+    ev_long = build_eval(tok, 24, 1000)
+    warm = 50
+    t0 = time.time() - elapsed
+    ntok = 0
+    hist = []
+    while step < a.steps:
+        f = step / a.steps
+        lr = a.lr * min(1.0, (step + 1) / warm) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * f)))
+        for g in opt.param_groups:
+            g["lr"] = lr
+        x, m, valid, lm, L = make_batch(tok, step, f, a.seed, a.tokens_per_step)
+        h = model.hidden(x[:, :-1])
+        y = x[:, 1:]
+        mm = m[:, 1:]
+        vv = valid[:, 1:]
+        logits = model.logits(h)
+        ce = F.cross_entropy(logits.reshape(-1, cfg.vocab_size), y.reshape(-1), reduction="none").view_as(y.float())
+        ans_loss = (ce * mm).sum() / mm.sum()
+        lm_loss = (ce * vv).sum() / vv.sum()
+        loss = ans_loss + lm * lm_loss
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        with torch.no_grad():
+            acc = ((logits.argmax(-1) == y).float() * mm).sum() / mm.sum()
+        ntok += int(vv.sum())
+        step += 1
+        hist.append((ans_loss.item(), lm_loss.item(), acc.item()))
+        if step % 10 == 0:
+            al, ll, ac = [sum(v) / len(v) for v in zip(*hist)]
+            hist = []
+            el = time.time() - t0
+            print(f"step {step} len~{L} bs {x.shape[0]} T {x.shape[1]} lr {lr:.2e} ans_loss {al:.3f} lm_loss {ll:.3f} "
+                  f"ans_tok_acc {ac:.3f} elapsed {el/60:.1f}m", flush=True)
+        if step % a.eval_every == 0 or step == a.steps:
+            es, el_ = eval_em(model, ev_short), eval_em(model, ev_long)
+            print(f"EVAL step {step} heldout_EM@300tok {es:.3f} heldout_EM@1000tok {el_:.3f}", flush=True)
+        if step % 50 == 0 or step == a.steps:
+            torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step,
+                        "elapsed": time.time() - t0, "cfg": cfg.to_dict()}, a.ckpt + ".tmp")
+            os.replace(a.ckpt + ".tmp", a.ckpt)
+            torch.save({"model": model.state_dict(), "cfg": cfg.to_dict(), "step": step},
+                       os.path.join(HERE, "model_last.pt"))
+    print(f"done: {step} steps, {(time.time()-t0)/60:.1f} min", flush=True)
+
+
+if __name__ == "__main__":
+    main()
