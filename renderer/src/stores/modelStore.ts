@@ -24,6 +24,7 @@ export interface ModelState {
   /** A dropped .gguf: needs its path on disk, which only the desktop app can give. */
   addFile(file: DroppedFile): Promise<void>;
   loadEstimate(modelId: string, contextSize: number, choice: RecipeChoice): Promise<void>;
+  dismissError(): void;
   listen(): Unsubscribe;
 }
 
@@ -98,6 +99,7 @@ export function createModelStore(bridge: StoreBridge) {
         if (seq === estimateSeq) set({ estimate: null, estimateError: describeError(e) });
       }
     },
+    dismissError() { set({ error: null }); },
     listen() {
       return bridge.on('library.changed', ({ kind }) => {
         if (kind === 'models') void get().refresh();

@@ -1,0 +1,55 @@
+/** The window: header, library on the left, question and answers in the middle, model and recipes on the right. */
+import { useEffect } from 'react';
+import { useApp, useLibrary, useStores } from './bridge/stores';
+import { Library } from './components/Library';
+import { DocumentViewer } from './components/DocumentViewer';
+import { ModelPanel } from './components/ModelPanel';
+import { RecipePanel } from './components/RecipePanel';
+import { AskBox } from './components/AskBox';
+import { Answers } from './components/Answers';
+import { Charts } from './components/Charts';
+import { ThemeToggle } from './components/ThemeToggle';
+import { ErrorNote } from './components/ErrorNote';
+
+export function App() {
+  const { runs } = useStores();
+  const documentId = useLibrary((s) => s.selectedId);
+  const appError = useApp((s) => s.error);
+  const host = useApp((s) => s.host);
+  const info = useApp((s) => s.info);
+
+  useEffect(() => { void runs.getState().loadHistory(documentId); }, [documentId, runs]);
+
+  return (
+    <div className="app">
+      <a className="skip" href="#question">Skip to the question</a>
+      <header className="topbar">
+        <h1>SWAA Desk</h1>
+        <span className="muted small-text">
+          {info ? `${info.mode === 'web' ? 'Web' : 'Desktop'} · runtime ${info.runtimeVersion ?? 'unavailable'}` : 'Connecting…'}
+        </span>
+        {host && host.state !== 'ready' && (
+          <span className={`chip host-${host.state}`} role="status">
+            Engine {host.state}{host.reason ? `: ${host.reason}` : ''}
+          </span>
+        )}
+        <span className="spacer" />
+        <ThemeToggle />
+      </header>
+      <ErrorNote error={appError} />
+      <div className="columns">
+        <Library />
+        <main className="center">
+          <AskBox />
+          <Answers />
+          <Charts />
+        </main>
+        <div className="side">
+          <ModelPanel />
+          <RecipePanel />
+        </div>
+      </div>
+      <DocumentViewer />
+    </div>
+  );
+}

@@ -1,0 +1,50 @@
+/** The answer area: the focused run, or a comparison's runs side by side with a table of their numbers. */
+import { useRuns, useRecipes } from '../bridge/stores';
+import { RunCard } from './RunCard';
+import { formatBytes, formatMs, formatRate } from '../lib/format';
+
+export function Answers() {
+  const focus = useRuns((s) => s.focus);
+  if (!focus) {
+    return <p className="muted empty">Ask a question to see the answer stream here, with what it cost.</p>;
+  }
+  if (focus.kind === 'single') return <RunCard runId={focus.runId} />;
+  return (
+    <section aria-label="Comparison" data-testid="compare">
+      <div className="compare-grid" style={{ gridTemplateColumns: `repeat(${Math.min(focus.runIds.length, 3)}, minmax(0, 1fr))` }}>
+        {focus.runIds.map((id) => <RunCard key={id} runId={id} />)}
+      </div>
+      <CompareTable runIds={focus.runIds} />
+    </section>
+  );
+}
+
+function CompareTable({ runIds }: { runIds: string[] }) {
+  const runs = useRuns((s) => runIds.map((id) => s.runs[id]));
+  const presets = useRecipes((s) => s.presets);
+  const label = (presetId: string | null) => presets.find((p) => p.id === presetId)?.label ?? presetId ?? 'Custom';
+  return (
+    <table className="compare-table" data-testid="compare-table">
+      <caption>Side by side</caption>
+      <thead>
+        <tr><th scope="col">Recipe</th><th scope="col">First token</th><th scope="col">Prefill</th>
+          <th scope="col">Decode</th><th scope="col">KV memory</th><th scope="col">Peak memory</th></tr>
+      </thead>
+      <tbody>
+        {runs.map((run, i) => {
+          const m = run?.record?.metrics;
+          return (
+            <tr key={runIds[i]}>
+              <th scope="row">{label(run?.presetId ?? null)}</th>
+              <td>{m ? formatMs(m.timeToFirstTokenMs) : '…'}</td>
+              <td>{m ? formatRate(m.prefillTokPerS) : '…'}</td>
+              <td>{m ? formatRate(m.decodeTokPerS) : '…'}</td>
+              <td>{m ? formatBytes(m.kvBytes) : '…'}</td>
+              <td>{m ? formatBytes(m.peakRssBytes) : '…'}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}

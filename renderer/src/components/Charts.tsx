@@ -1,0 +1,150 @@
+/**
+ * Charts across the recipes run on the current document (latency and memory bars, from stored runs)
+ * and KV memory against context length for every recipe (from the engine's estimates).
+ */
+import { useEffect, useMemo, useState } from 'react';
+import {
+  Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis,
+} from 'recharts';
+import { useModels, useRecipes, useRuns, useStores } from '../bridge/stores';
+import { rowsByRecipe } from '../lib/chartData';
+import { contextSteps } from '../lib/contextSteps';
+import { describeError, type FriendlyError } from '../lib/errors';
+import { formatBytes, formatCount, formatMs } from '../lib/format';
+import { selectedModel } from '../stores/modelStore';
+import { CUSTOM_ID } from '../stores/recipeStore';
+import { ErrorNote } from './ErrorNote';
+import type { Recipe } from '../contract';
+
+/** Readable on light and dark backgrounds alike. */
+const SERIES = ['#3b82f6', '#f59e0b', '#10b981', '#ef4444', '#8b5cf6', '#14b8a6', '#ec4899', '#84cc16'];
+const MIB = 1024 * 1024;
+
+export function Charts() {
+  const history = useRuns((s) => s.history);
+  const historyError = useRuns((s) => s.historyError);
+  const presets = useRecipes((s) => s.presets);
+  const rows = useMemo(() => rowsByRecipe(history, presets), [history, presets]);
+  const latency = rows.map((r) => ({
+    name: r.label,
+    'First token (ms)': Math.round(r.metrics.timeToFirstTokenMs),
+    'Prefill (ms)': Math.round(r.metrics.prefillMs),
+    'Decode (ms)': Math.round(r.metrics.decodeMs),
+  }));
+  const memory = rows.map((r) => ({
+    name: r.label,
+    'KV cache (MiB)': +(r.metrics.kvBytes / MIB).toFixed(2),
+    'Peak memory (MiB)': +(r.metrics.peakRssBytes / MIB).toFixed(1),
+  }));
+
+  return (
+    <section className="charts" aria-labelledby="charts-title" data-testid="charts">
+      <h2 id="charts-title">Recipes on this document</h2>
+      <ErrorNote error={historyError} />
+      {rows.length === 0
+        ? <p className="muted">Run a question with a few recipes to compare what each costs here.</p>
+        : (
+          <div className="chart-row">
+            <figure className="chart" data-testid="latency-chart">
+              <figcaption>Latency per recipe</figcaption>
+              <ResponsiveContainer width="100%" height={220}>
+                <BarChart data={latency} margin={{ left: 8, right: 8 }}>
+                  <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
+                  <XAxis dataKey="name" tick={{ fontSize: 11 }} stroke="var(--muted)" />
+                  <YAxis tick={{ fontSize: 11 }} stroke="var(--muted)" tickFormatter={(v: number) => formatMs(v)} width={56} />
+                  <Tooltip formatter={(v) => formatMs(Number(v))} contentStyle={{ background: 'var(--surface)', color: 'var(--text)' }} />
+                  <Legend wrapperStyle={{ fontSize: 12 }} />
+                  <Bar dataKey="First token (ms)" fill={SERIES[0]} isAnimationActive={false} />
+                  <Bar dataKey="Prefill (ms)" fill={SERIES[1]} isAnimationActive={false} />
+                  <Bar dataKey="Decode (ms)" fill={SERIES[2]} isAnimationActive={false} />
+                </BarChart>
+              </ResponsiveContainer>
+            </figure>
+            <figure className="chart" data-testid="memory-chart">
+              <figcaption>Memory per recipe</figcaption>
+              <ResponsiveContainer width="100%" height={220}>
+                <BarChart data={memory} margin={{ left: 8, right: 8 }}>
+                  <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
+                  <XAxis dataKey="name" tick={{ fontSize: 11 }} stroke="var(--muted)" />
+                  <YAxis tick={{ fontSize: 11 }} stroke="var(--muted)" width={56} unit=" MiB" />
+                  <Tooltip formatter={(v) => `${v} MiB`} contentStyle={{ background: 'var(--surface)', color: 'var(--text)' }} />
+                  <Legend wrapperStyle={{ fontSize: 12 }} />
+                  <Bar dataKey="KV cache (MiB)" fill={SERIES[4]} isAnimationActive={false} />
+                  <Bar dataKey="Peak memory (MiB)" fill={SERIES[5]} isAnimationActive={false} />
+                </BarChart>
+              </ResponsiveContainer>
+            </figure>
+          </div>
+        )}
+      {rows.length > 0 && (
+        <table className="sr-only">
+          <caption>Measured per recipe</caption>
+          <thead><tr><th>Recipe</th><th>First token</th><th>Prefill</th><th>KV memory</th><th>Peak memory</th></tr></thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.key}><th>{r.label}</th><td>{formatMs(r.metrics.timeToFirstTokenMs)}</td>
+                <td>{formatMs(r.metrics.prefillMs)}</td><td>{formatBytes(r.metrics.kvBytes)}</td>
+                <td>{formatBytes(r.metrics.peakRssBytes)}</td></tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <KvCurve />
+    </section>
+  );
+}
+
+interface Series { key: string; label: string; choice: { presetId: string } | { recipe: Recipe } }
+
+/** KV memory against context length, one line per recipe, from models.estimate at each length. */
+function KvCurve() {
+  const { bridge } = useStores();
+  const model = useModels((s) => selectedModel(s.models));
+  const presets = useRecipes((s) => s.presets);
+  const custom = useRecipes((s) => s.custom);
+  const customOn = useRecipes((s) => s.chosen.includes(CUSTOM_ID));
+  const [points, setPoints] = useState<Record<string, number | string>[]>([]);
+  const [error, setError] = useState<FriendlyError | null>(null);
+  const series: Series[] = useMemo(() => [
+    ...presets.map((p) => ({ key: p.id, label: p.label, choice: { presetId: p.id } })),
+    ...(customOn ? [{ key: CUSTOM_ID, label: 'Custom', choice: { recipe: custom } }] : []),
+  ], [presets, custom, customOn]);
+  const maxContext = model?.nCtxTrain ?? 0;
+
+  useEffect(() => {
+    if (!model || maxContext <= 0 || series.length === 0) return;
+    let stale = false;
+    const steps = contextSteps(maxContext);
+    Promise.all(steps.map(async (contextSize) => {
+      const point: Record<string, number | string> = { context: contextSize };
+      for (const s of series) {
+        const e = await bridge.invoke('models.estimate', { id: model.id, contextSize, ...s.choice });
+        point[s.label] = +(e.kvBytes / MIB).toFixed(3);
+      }
+      return point;
+    })).then((p) => { if (!stale) { setPoints(p); setError(null); } },
+      (e: unknown) => { if (!stale) setError(describeError(e)); });
+    return () => { stale = true; };
+  }, [bridge, model?.id, maxContext, series]);
+
+  if (!model) return null;
+  return (
+    <figure className="chart wide" data-testid="kv-curve">
+      <figcaption>KV memory against context length — {model.name}</figcaption>
+      <ErrorNote error={error} context="KV estimate" />
+      <ResponsiveContainer width="100%" height={240}>
+        <LineChart data={points} margin={{ left: 8, right: 16 }}>
+          <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
+          <XAxis dataKey="context" tick={{ fontSize: 11 }} stroke="var(--muted)" tickFormatter={(v: number) => formatCount(v)} />
+          <YAxis tick={{ fontSize: 11 }} stroke="var(--muted)" width={64} unit=" MiB" />
+          <Tooltip labelFormatter={(v) => `${formatCount(Number(v))} tokens`} formatter={(v) => `${v} MiB`}
+            contentStyle={{ background: 'var(--surface)', color: 'var(--text)' }} />
+          <Legend wrapperStyle={{ fontSize: 12 }} />
+          {series.map((s, i) => (
+            <Line key={s.key} dataKey={s.label} stroke={SERIES[i % SERIES.length]} dot={false} isAnimationActive={false} strokeWidth={2} />
+          ))}
+        </LineChart>
+      </ResponsiveContainer>
+    </figure>
+  );
+}
