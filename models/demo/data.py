@@ -345,14 +345,14 @@ def eval_set(n, target_tokens, seed=1234, count_fn=approx_tokens):
 
 
 # ----------------------------------------------------------------------------------
-def write_samples(outdir):
+def write_samples(outdir, count_fn=approx_tokens):
     os.makedirs(outdir, exist_ok=True)
     specs = [("expedition_log.txt", "expedition", 3000, 11), ("company_memo.md", "company", 4000, 12),
              ("town_chronicle.txt", "town", 2000, 13)]
     index = []
     for fname, theme, toks, seed in specs:
         rng = random.Random(seed)
-        ex = make_example(rng, "eval", toks, n_questions=6, theme=theme)
+        ex = make_example(rng, "eval", toks, n_questions=6, count_fn=count_fn, theme=theme)
         doc = ex["document"]
         if fname.endswith(".md"):
             title = {"company": "# Internal memo: staff records and notes"}[theme]
@@ -366,7 +366,8 @@ def write_samples(outdir):
         json.dump(index, f, indent=2)
     with open(os.path.join(outdir, "QUESTIONS.md"), "w") as f:
         f.write("# Example questions for the sample documents\n\n"
-                "Prompt format: `Document:\\n{file text}\\n\\nQuestion: {question}\\nAnswer:`\n\n")
+                "Prompt format: `Document:\\n{file text, trailing whitespace stripped}\\n\\nQuestion: {question}\\nAnswer:`\n\n"
+                "These documents use held-out (eval split) names and phrasings the model never saw in training.\n\n")
         for it in index:
             f.write(f"## {it['file']} (~{it['approx_tokens']} tokens)\n\n")
             for q in it["questions"]:
@@ -384,7 +385,9 @@ if __name__ == "__main__":
     ap.add_argument("--samples", help="write the shipped sample documents to this folder")
     args = ap.parse_args()
     if args.samples:
-        write_samples(args.samples)
+        from tokenizers import Tokenizer  # document lengths measured with the demo tokenizer
+        _t = Tokenizer.from_file(os.path.join(os.path.dirname(os.path.abspath(__file__)), "tokenizer.json"))
+        write_samples(args.samples, lambda s: len(_t.encode(s).ids))
     elif args.corpus:
         rng = random.Random(args.seed)
         with open(args.corpus, "w") as f:
