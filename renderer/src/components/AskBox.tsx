@@ -16,15 +16,15 @@ export function AskBox() {
   const presetIds = chosen.filter((id) => id !== CUSTOM_ID);
   const blocked = !documentId ? 'Add or choose a document first.'
     : chosen.length === 0 ? 'Turn on at least one recipe.'
-      : compare && chosen.includes(CUSTOM_ID) ? 'Comparisons run presets; turn off Custom to compare, or ask with Custom alone.'
-        : null;
+      : null;
 
   async function submit(e?: FormEvent) {
     e?.preventDefault();
     const q = question.trim();
     if (!q || blocked || !documentId || submitting) return;
     if (compare) {
-      await runs.getState().compare({ documentId, question: q, presetIds });
+      const custom = chosen.includes(CUSTOM_ID) ? recipes.getState().custom : undefined;
+      await runs.getState().compare({ documentId, question: q, presetIds }, custom);
     } else if (chosen[0] === CUSTOM_ID) {
       await runs.getState().ask({ documentId, question: q, recipe: recipes.getState().custom });
     } else {

@@ -10,7 +10,7 @@ export function DocumentViewer() {
 
   useEffect(() => {
     const d = dialog.current;
-    if (!d) return;
+    if (!d || typeof d.showModal !== 'function') return;
     if (opened && !d.open) d.showModal();
     if (!opened && d.open) d.close();
   }, [opened]);

@@ -71,6 +71,9 @@ describe('library store', () => {
     bridge.emit('library.changed', { kind: 'documents' });
     await new Promise((r) => setTimeout(r, 0));
     expect(store.getState().documents.map((d) => d.id)).toEqual(['d1']);
+    bridge.emit('library.changed', { kind: 'runs' });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(store.getState().documents.map((d) => d.id)).toEqual(['d2']);
     off();
   });
 });

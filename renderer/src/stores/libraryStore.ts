@@ -123,7 +123,8 @@ export function createLibraryStore(bridge: StoreBridge) {
       },
       listen() {
         return bridge.on('library.changed', ({ kind }) => {
-          if (kind === 'documents') void get().refresh();
+          // A run fills in the document's token count for its model.
+          if (kind === 'documents' || kind === 'runs') void get().refresh();
         });
       },
     };

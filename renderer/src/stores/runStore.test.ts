@@ -91,6 +91,17 @@ describe('run store', () => {
     expect(store.getState().runs['c1-1']).toMatchObject({ presetId: 'swa', status: 'pending', compareId: 'c1' });
   });
 
+  it('adds the custom recipe to a comparison as one more run', async () => {
+    const { bridge, store } = setup();
+    await store.getState().compare({ documentId: 'd1', question: 'Who?', presetIds: ['full'] }, SWA_ODD);
+    expect(bridge.calls.at(-1)).toEqual({
+      channel: 'runs.ask',
+      request: { documentId: 'd1', modelId: undefined, question: 'Who?', recipe: SWA_ODD, maxTokens: undefined },
+    });
+    expect(store.getState().focus).toEqual({ kind: 'compare', compareId: 'c1', runIds: ['c1-0', 'r1'] });
+    expect(store.getState().runs.r1!.recipe).toEqual(SWA_ODD);
+  });
+
   it('reports a refused request where the question was asked', async () => {
     const bridge = fakeBridge({ 'runs.ask': () => { throw new FakeIpcError('BUSY', 'busy'); } });
     const store = createRunStore(bridge);

@@ -47,7 +47,11 @@ export interface RunState {
   submitError: FriendlyError | null;
   historyError: FriendlyError | null;
   ask(request: RequestOf<'runs.ask'>): Promise<string | null>;
-  compare(request: RequestOf<'runs.compare'>): Promise<string | null>;
+  /**
+   * Runs one question on several presets; `custom`, when given, joins them as one more queued run
+   * (runs.compare takes preset ids only).
+   */
+  compare(request: RequestOf<'runs.compare'>, custom?: Recipe): Promise<string | null>;
   cancel(runId: string): Promise<void>;
   loadHistory(documentId: string | null): Promise<void>;
   listen(): Unsubscribe;
@@ -127,14 +131,23 @@ export function createRunStore(bridge: StoreBridge) {
           set({ submitting: false });
         }
       },
-      async compare(request) {
+      async compare(request, custom) {
         set({ submitting: true, submitError: null });
         try {
           const { compareId, runs } = await bridge.invoke('runs.compare', request);
           for (const { presetId, runId } of runs) {
             update(runId, () => ({ documentId: request.documentId, question: request.question, presetId, compareId }));
           }
-          set({ focus: { kind: 'compare', compareId, runIds: runs.map((r) => r.runId) } });
+          const runIds = runs.map((r) => r.runId);
+          set({ focus: { kind: 'compare', compareId, runIds } });
+          if (custom) {
+            const { runId } = await bridge.invoke('runs.ask', {
+              documentId: request.documentId, modelId: request.modelId, question: request.question,
+              recipe: custom, maxTokens: request.maxTokens,
+            });
+            update(runId, () => ({ documentId: request.documentId, question: request.question, recipe: custom }));
+            set({ focus: { kind: 'compare', compareId, runIds: [...runIds, runId] } });
+          }
           return compareId;
         } catch (e) {
           set({ submitError: describeError(e) });

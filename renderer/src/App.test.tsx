@@ -1,0 +1,105 @@
+// @vitest-environment jsdom
+/**
+ * The whole window rendered to HTML against the in-memory fake bridge (unit test only): what a person
+ * sees for a given state of the stores.
+ */
+import { describe, expect, it } from 'vitest';
+import { act, type ReactNode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { createStores, StoresProvider } from './bridge/stores';
+import { fakeBridge } from './test/fakeBridge';
+import { doc, FULL, metrics, model, preset, record } from './test/fixtures';
+import type { SwaaBridge } from './contract';
+
+// jsdom has no layout: charts ask for their size through ResizeObserver.
+globalThis.ResizeObserver ??= class { observe() {} unobserve() {} disconnect() {} };
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+/** Renders into a detached element and returns its HTML after effects and pending updates ran. */
+async function render(node: ReactNode): Promise<{ html: () => string; container: HTMLElement; unmount: () => void }> {
+  const container = document.createElement('div');
+  const root = createRoot(container);
+  await act(async () => { root.render(node); });
+  return { html: () => container.innerHTML, container, unmount: () => act(() => root.unmount()) };
+}
+
+async function loadedStores() {
+  const bridge = fakeBridge({
+    'app.info': () => ({
+      appVersion: '0.1.0', runtimeVersion: '0.1.0', runtimeProblem: null, backend: 'CPU', threads: 2, cpuCount: 2,
+      totalMemBytes: 8e9, platform: 'linux', arch: 'x64', mode: 'web', dataDir: '/d', hostRestarts: 0,
+    }),
+    'settings.get': () => ({
+      contextSize: 4096, threads: 0, chunkSize: 512, maxTokens: 128, temperature: 0, defaultPresetId: 'full',
+      kvCacheCapBytes: 0, persistKvCache: false, theme: 'system',
+    }),
+    'documents.list': () => [doc('d1', { name: '<img src=x onerror=alert(1)>.txt', tokenCounts: { demo: 1234 } })],
+    'documents.get': () => ({ ...doc('d1'), text: '<script>alert(1)</script> plain text' }),
+    'models.list': () => [model('demo', { name: 'SWAA demo', isDemo: true, selected: true, nLayer: 6 })],
+    'presets.list': () => ({ presets: [preset('full', FULL), preset('swaa-odd')], faLayerParity: {} }),
+    'runs.ask': () => ({ runId: 'r1' }),
+    'runs.list': () => [record('r0', { metrics: metrics({ documentCached: false }) })],
+    'models.estimate': (r) => ({
+      modelId: r.id, contextSize: r.contextSize ?? 4096, recipe: FULL, weightBytes: 1 << 20, kvBytes: 3 << 20,
+      totalBytes: 4 << 20, systemBytes: 8e9, fits: true, reason: null,
+    }),
+  });
+  const stores = createStores(bridge as unknown as SwaaBridge);
+  await Promise.all([
+    stores.app.getState().load(), stores.library.getState().refresh(),
+    stores.models.getState().refresh(), stores.recipes.getState().load(),
+  ]);
+  return { stores, bridge };
+}
+
+describe('the window', () => {
+  it('shows the library, model facts, engine and preset toggles', async () => {
+    const { stores } = await loadedStores();
+    const view = await render(<StoresProvider stores={stores}><App /></StoresProvider>);
+    const html = view.html();
+    view.unmount();
+    expect(html).toContain('1,234 tokens');
+    expect(html).toContain('SWAA demo (demo)');
+    expect(html).toContain('Backend <strong>CPU</strong> · 2 threads of 2 CPUs');
+    expect(html).toMatch(/aria-pressed="true"[^>]*data-preset="full"/);
+    expect(html).toContain('swaa-odd trade-off');
+    expect(html).toMatch(/KV cache at 4,096 tokens<\/span><strong>3.00 MiB/);
+  });
+
+  it('never renders a document name or text as HTML', async () => {
+    const { stores } = await loadedStores();
+    const view = await render(<StoresProvider stores={stores}><App /></StoresProvider>);
+    await act(() => stores.library.getState().open('d1'));
+    const text = view.container.querySelector('[data-testid="document-text"]')?.textContent;
+    const elements = view.container.querySelectorAll('img, script').length;
+    const name = view.container.querySelector('.doc-name')?.textContent;
+    view.unmount();
+    expect(text).toBe('<script>alert(1)</script> plain text');
+    expect(name).toBe('<img src=x onerror=alert(1)>.txt');
+    expect(elements).toBe(0);
+  });
+
+  it('streams an answer, folds thinking, sanitises markdown and says when the document was cached', async () => {
+    const { stores, bridge } = await loadedStores();
+    const view = await render(<StoresProvider stores={stores}><App /></StoresProvider>);
+    await act(async () => {
+      await stores.runs.getState().ask({ documentId: 'd1', question: 'Who?', presetId: 'full' });
+      bridge.emit('run.progress', { runId: 'r1', phase: 'question', done: 5, total: 10, elapsedMs: 100 });
+    });
+    let html = view.html();
+    expect(html).toContain('Reading the question');
+    expect(html).toContain('5 / 10 tokens · 50%');
+    expect(html).toContain('document cached');
+    await act(async () => {
+      bridge.emit('run.token', { runId: 'r1', text: '<think>hmm</think>**Alice** <img src=x onerror=alert(1)>', index: 0 });
+    });
+    html = view.html();
+    view.unmount();
+    const answer = /<div class="answer"[\s\S]*?<\/article>/.exec(html)![0];
+    expect(answer).toContain('<strong>Alice</strong>');
+    expect(answer).not.toContain('onerror');
+    expect(answer.match(/Alice/g)).toHaveLength(1);
+    expect(html).toMatch(/<details class="think"><summary>Thoughts<\/summary>/);
+  });
+});
