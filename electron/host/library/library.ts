@@ -226,6 +226,18 @@ export class Library {
     return this.settings();
   }
 
+  /** Small internal values (e.g. the selected model) kept beside the settings, outside the settings schema. */
+  meta(key: string): string | null {
+    const r = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(`meta.${key}`) as { value: string } | undefined;
+    return r ? (JSON.parse(r.value) as string) : null;
+  }
+
+  setMeta(key: string, value: string | null): void {
+    if (value === null) this.db.prepare('DELETE FROM settings WHERE key = ?').run(`meta.${key}`);
+    else this.db.prepare(`INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`)
+      .run(`meta.${key}`, JSON.stringify(value));
+  }
+
   // -- KV cache index ----------------------------------------------------------------------------
 
   kvCacheEntry(key: string): KvCacheEntry | null {

@@ -1,0 +1,107 @@
+/**
+ * Live models and contexts. A context is made per (model, recipe, context options) and remembers
+ * which document it holds, so re-asking a cached document costs only the question. Least recently
+ * used entries are disposed past the limits, because each context owns a whole KV cache.
+ */
+import type { ContextOptions, Runtime, RuntimeContext, RuntimeModel } from './runtime.js';
+
+/** Live contexts kept: each holds a full KV allocation; two covers "ask A, ask B, back to A". */
+export const MAX_LIVE_CONTEXTS = 2;
+/** Loaded models kept (weights are memory-mapped, but contexts pin them). */
+export const MAX_LIVE_MODELS = 2;
+
+interface ModelEntry { model: RuntimeModel; lastUsed: number }
+export interface ContextEntry {
+  key: string;
+  modelId: string;
+  ctx: RuntimeContext;
+  /** False until the context has been asked anything; a used context holding another document is replaced. */
+  used: boolean;
+  lastUsed: number;
+}
+
+let clock = 0;
+const tick = () => ++clock;
+
+export class EnginePool {
+  private models = new Map<string, ModelEntry>();
+  private contexts = new Map<string, ContextEntry>();
+  private loading = new Map<string, Promise<RuntimeModel>>();
+
+  constructor(private readonly runtime: Runtime) {}
+
+  loadedModel(modelId: string): RuntimeModel | null {
+    return this.models.get(modelId)?.model ?? null;
+  }
+
+  async model(modelId: string, path: string, onProgress?: (f: number) => void, signal?: AbortSignal): Promise<RuntimeModel> {
+    const hit = this.models.get(modelId);
+    if (hit && hit.model.path === path) { hit.lastUsed = tick(); return hit.model; }
+    if (hit) this.dropModel(modelId);
+    const pending = this.loading.get(modelId);
+    if (pending) return pending;
+    const p = this.runtime.loadModel(path, { onProgress, signal });
+    this.loading.set(modelId, p);
+    try {
+      const model = await p;
+      this.models.set(modelId, { model, lastUsed: tick() });
+      this.evictModels();
+      return model;
+    } finally {
+      this.loading.delete(modelId);
+    }
+  }
+
+  /** The context for these options, holding `documentTokens` when it can; a fresh one otherwise. */
+  context(modelId: string, model: RuntimeModel, options: ContextOptions, documentTokens: readonly number[]): ContextEntry {
+    const key = `${modelId}|${JSON.stringify(options)}`;
+    // Prefer a live context that already holds this document.
+    for (const e of this.contexts.values()) {
+      if (e.key === key && e.ctx.holdsDocument(documentTokens)) { e.lastUsed = tick(); return e; }
+    }
+    for (const [k, e] of this.contexts) {
+      if (e.key === key && !e.used) { e.lastUsed = tick(); return this.contexts.get(k)!; }
+    }
+    const entry: ContextEntry = { key, modelId, ctx: model.createContext(options), used: false, lastUsed: tick() };
+    this.contexts.set(`${key}#${entry.lastUsed}`, entry);
+    this.evictContexts(entry);
+    return entry;
+  }
+
+  /** Disposes a context whose state is unknown (e.g. after a failed run). */
+  discard(entry: ContextEntry): void {
+    for (const [k, e] of this.contexts) if (e === entry) { e.ctx.dispose(); this.contexts.delete(k); }
+  }
+
+  dropModel(modelId: string): void {
+    for (const [k, e] of this.contexts) if (e.modelId === modelId) { e.ctx.dispose(); this.contexts.delete(k); }
+    const m = this.models.get(modelId);
+    if (m) { m.model.dispose(); this.models.delete(modelId); }
+  }
+
+  dispose(): void {
+    for (const id of [...this.models.keys()]) this.dropModel(id);
+    for (const e of this.contexts.values()) e.ctx.dispose();
+    this.contexts.clear();
+  }
+
+  private evictContexts(keep: ContextEntry): void {
+    while (this.contexts.size > MAX_LIVE_CONTEXTS) {
+      let oldest: [string, ContextEntry] | null = null;
+      for (const kv of this.contexts) if (kv[1] !== keep && (!oldest || kv[1].lastUsed < oldest[1].lastUsed)) oldest = kv;
+      if (!oldest) break;
+      oldest[1].ctx.dispose();
+      this.contexts.delete(oldest[0]);
+    }
+  }
+
+  private evictModels(): void {
+    while (this.models.size > MAX_LIVE_MODELS) {
+      let oldest: string | null = null;
+      let at = Infinity;
+      for (const [id, e] of this.models) if (e.lastUsed < at) { at = e.lastUsed; oldest = id; }
+      if (oldest === null) break;
+      this.dropModel(oldest);
+    }
+  }
+}

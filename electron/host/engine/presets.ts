@@ -1,0 +1,42 @@
+/**
+ * Recipe presets, read at run time from models/presets.json (written with the runtime), validated,
+ * and resolved for one model: the demo model uses each preset's demoRecipe, and odd/even FA-layer
+ * patterns follow the model family's parity (faLayerParity) because which half matters is model specific.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { IpcError, PresetSchema, type Preset, type Recipe } from '../../shared/contract.js';
+
+export const PresetsFileSchema = z.object({
+  presets: z.array(PresetSchema).min(1),
+  faLayerParity: z.record(z.string(), z.enum(['odd', 'even'])).default({}),
+});
+export type PresetsFile = z.infer<typeof PresetsFileSchema>;
+
+export function loadPresets(path: string): PresetsFile {
+  let raw: string;
+  try {
+    raw = readFileSync(path, 'utf8');
+  } catch {
+    throw new IpcError('PRESETS_MISSING', `no presets file at ${path}`);
+  }
+  const parsed = PresetsFileSchema.safeParse(JSON.parse(raw));
+  if (!parsed.success) throw new IpcError('PRESETS_MISSING', `${path} is not a valid presets file: ${parsed.error.message}`);
+  return parsed.data;
+}
+
+export function findPreset(file: PresetsFile, id: string): Preset {
+  const p = file.presets.find((x) => x.id === id);
+  if (!p) throw new IpcError('PRESET_NOT_FOUND', `no preset "${id}" (known: ${file.presets.map((x) => x.id).join(', ')})`);
+  return p;
+}
+
+/** The recipe a preset means for one model. */
+export function resolveRecipe(file: PresetsFile, preset: Preset, model: { architecture: string; isDemo: boolean }): Recipe {
+  const base = model.isDemo ? preset.demoRecipe : preset.recipe;
+  const parity = file.faLayerParity[model.architecture];
+  if (parity && (base.faLayers.kind === 'odd' || base.faLayers.kind === 'even')) {
+    return { ...base, faLayers: { kind: parity } };
+  }
+  return base;
+}

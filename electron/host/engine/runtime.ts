@@ -1,0 +1,75 @@
+/**
+ * The slice of the SWAA runtime the host uses, as an interface: the real one wraps
+ * native/addon (loadModel, buildQaPrompt, qa.ask); a scripted one (scripted-runtime.ts) stands in
+ * for protocol tests where the addon is not built. Everything the host does with a model goes
+ * through here, so the host never touches the native objects directly.
+ */
+import type { AskRequest, RunReport } from '../../../native/addon/qa.js';
+import type { ContextOptions, ModelInfo } from '../../../native/addon/types.js';
+import type { QaPrompt } from '../../../native/addon/prompt.js';
+
+export type { AskRequest, RunReport, ContextOptions, ModelInfo, QaPrompt };
+
+export interface RuntimeModel {
+  readonly path: string;
+  readonly info: ModelInfo;
+  /** Content hash of the weights (cache keys). */
+  readonly hash: string;
+  estimateKvBytes(options: ContextOptions): number;
+  buildPrompt(document: string, question: string): QaPrompt;
+  createContext(options: ContextOptions): RuntimeContext;
+  dispose(): void;
+}
+
+export interface RuntimeContext {
+  readonly contextSize: number;
+  /** True when the context's checkpoint holds exactly these document tokens. */
+  holdsDocument(documentTokens: readonly number[]): boolean;
+  ask(req: AskRequest): Promise<RunReport>;
+  /** Drops everything after the document checkpoint. */
+  rewind(): void;
+  saveState(path: string): Promise<void>;
+  loadState(path: string): Promise<void>;
+  dispose(): void;
+}
+
+export interface Runtime {
+  readonly name: 'native' | 'scripted';
+  version(): string;
+  loadModel(path: string, options: { signal?: AbortSignal; onProgress?: (fraction: number) => void }): Promise<RuntimeModel>;
+}
+
+/** The runtime on swaa.node. Throws (with a clear message) when the addon is not built. */
+export async function loadNativeRuntime(): Promise<Runtime> {
+  const api = await import('../../../native/addon/index.js');
+  const { buildQaPrompt } = await import('../../../native/addon/prompt.js');
+  const qa = await import('../../../native/addon/qa.js');
+  const version = api.runtimeVersion(); // loads the binding: fails here if it is missing
+  return {
+    name: 'native',
+    version: () => version,
+    async loadModel(path, options) {
+      const model = await api.loadModel(path, { signal: options.signal, onProgress: options.onProgress });
+      return {
+        path,
+        info: model.info,
+        hash: model.hash,
+        estimateKvBytes: (o) => model.estimateKvBytes(o),
+        buildPrompt: (document, question) => buildQaPrompt(model, document, question),
+        createContext(o) {
+          const ctx = model.createContext(o);
+          return {
+            get contextSize() { return ctx.contextSize; },
+            holdsDocument: (tokens) => qa.holdsDocument(ctx, tokens),
+            ask: (req) => qa.ask(ctx, req),
+            rewind: () => ctx.rewind(),
+            saveState: (p) => ctx.saveState(p),
+            loadState: (p) => ctx.loadState(p),
+            dispose: () => ctx.dispose(),
+          };
+        },
+        dispose: () => model.dispose(),
+      };
+    },
+  };
+}
