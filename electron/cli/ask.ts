@@ -1,0 +1,144 @@
+/**
+ * `npm run ask -- --doc FILE --question "…" [--preset NAME] [--model FILE] [--compare a,b,c]`
+ * Terminal question answering on the engine host (in-process): streams the answer with a prefill
+ * progress bar (tokens/s, ETA) and prints every metric; --compare runs several presets side by side.
+ * Ctrl-C cancels the run (a second Ctrl-C quits).
+ */
+import { parseArgs } from 'node:util';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AnyEvent, RunRecord } from '../shared/contract.js';
+import { toIpcError } from '../shared/contract.js';
+import { startHost } from '../host/start-host.js';
+import { defaultDataDir } from '../host/paths.js';
+import { metricsTable, progressLine, recipeText } from './format.js';
+
+const USAGE = `usage: npm run ask -- --doc FILE --question "…" [options]
+  --doc FILE           document to read (PDF, DOCX, Markdown, text, HTML)
+  --question TEXT      the question
+  --preset NAME        recipe preset (see --list-presets); default: settings' default
+  --compare a,b,c      run several presets on the same question and compare them
+  --model FILE         a GGUF model (default: models/demo/demo.gguf)
+  --max-tokens N       answer length cap
+  --context N          context size in tokens
+  --threads N          CPU threads
+  --fresh              use a throw-away library (no saved KV caches)
+  --list-presets       print the presets and exit`;
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      doc: { type: 'string' }, question: { type: 'string' }, preset: { type: 'string' }, compare: { type: 'string' },
+      model: { type: 'string' }, 'max-tokens': { type: 'string' }, context: { type: 'string' }, threads: { type: 'string' },
+      fresh: { type: 'boolean' }, 'list-presets': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) { console.log(USAGE); return 0; }
+
+  const tmp = values.fresh ? mkdtempSync(join(tmpdir(), 'swaa-ask-')) : null;
+  const err = process.stderr;
+  const tty = err.isTTY === true;
+  let lastProgressPrint = 0;
+  let progressShown = false;
+  const clearProgress = () => { if (tty && progressShown) { err.write('\r\x1b[2K'); progressShown = false; } };
+  const runs = new Map<string, { resolve: (r: RunRecord) => void; reject: (e: Error) => void }>();
+  let streamingRun: string | null = null;
+
+  const onEvent = (e: AnyEvent): void => {
+    switch (e.event) {
+      case 'run.progress': {
+        const line = progressLine(e.payload);
+        const final = e.payload.done >= e.payload.total;
+        if (tty) { err.write(`\r\x1b[2K${line}`); progressShown = true; if (final && e.payload.phase !== 'load') { err.write('\n'); progressShown = false; } }
+        else if (final || performance.now() - lastProgressPrint > 2000) { err.write(`${line}\n`); lastProgressPrint = performance.now(); }
+        break;
+      }
+      case 'run.token':
+        clearProgress();
+        if (streamingRun === e.payload.runId) process.stdout.write(e.payload.text);
+        break;
+      case 'run.done': runs.get(e.payload.runId)?.resolve(e.payload.run); break;
+      case 'run.error': runs.get(e.payload.runId)?.reject(Object.assign(new Error(e.payload.error.message), { code: e.payload.error.code })); break;
+      default: break;
+    }
+  };
+
+  const host = await startHost({
+    dataDir: tmp ?? defaultDataDir(), mode: 'cli',
+    runtime: process.env.SWAA_RUNTIME === 'scripted' ? 'scripted' : 'native',
+  }, (event, payload) => onEvent({ event, payload } as AnyEvent));
+
+  let activeRun: string | null = null;
+  let interrupts = 0;
+  process.on('SIGINT', () => {
+    interrupts++;
+    if (interrupts > 1 || !activeRun) process.exit(130);
+    err.write('\ncancelling… (Ctrl-C again to quit)\n');
+    void host.call('runs.cancel', { runId: activeRun });
+  });
+
+  try {
+    if (values['list-presets']) {
+      const { presets } = await host.call('presets.list', {});
+      for (const p of presets) console.log(`${p.id.padEnd(10)} ${p.label} — ${p.tradeoff}\n${' '.repeat(11)}${recipeText(p.recipe)} (demo: ${recipeText(p.demoRecipe)})`);
+      return 0;
+    }
+    if (!values.doc || !values.question) { err.write(`${USAGE}\n`); return 2; }
+    const info = await host.call('app.info', {});
+    if (info.runtimeProblem) throw Object.assign(new Error(info.runtimeProblem), { code: 'RUNTIME_UNAVAILABLE' });
+    const patch: Record<string, number> = {};
+    if (values.context) patch.contextSize = Number(values.context);
+    if (values.threads) patch.threads = Number(values.threads);
+    if (Object.keys(patch).length) await host.call('settings.set', patch);
+
+    const doc = await host.call('documents.add', { path: values.doc });
+    let modelId: string | undefined;
+    if (values.model) modelId = (await host.call('models.add', { path: values.model })).id;
+    const models = await host.call('models.list', {});
+    const model = models.find((m) => m.id === (modelId ?? models.find((x) => x.selected)?.id));
+    err.write(`document: ${doc.name} (${doc.format}${doc.pages ? `, ${doc.pages} pages` : ''}, ${doc.chars.toLocaleString('en')} chars)\n`);
+    err.write(`model:    ${model?.name ?? '?'}${model?.problem ? ` — ${model.problem}` : ''}\n`);
+    for (const w of doc.warnings) err.write(`warning:  ${w}\n`);
+    const maxTokens = values['max-tokens'] ? Number(values['max-tokens']) : undefined;
+
+    const waitRun = (runId: string) => new Promise<RunRecord>((resolve, reject) => runs.set(runId, { resolve, reject }));
+    if (values.compare) {
+      const presetIds = values.compare.split(',').map((s) => s.trim()).filter(Boolean);
+      const started = await host.call('runs.compare', { documentId: doc.id, modelId, question: values.question, presetIds, maxTokens });
+      const waits = started.runs.map((r) => ({ ...r, done: waitRun(r.runId) }));
+      const results: RunRecord[] = [];
+      for (const r of waits) {
+        err.write(`\n== ${r.presetId} ==\n`);
+        streamingRun = r.runId;
+        activeRun = r.runId;
+        const run = await r.done.catch((e: Error) => { clearProgress(); err.write(`error: ${e.message}\n`); return null; });
+        clearProgress();
+        process.stdout.write('\n');
+        if (run) results.push(run);
+      }
+      activeRun = null;
+      console.log(`\n${metricsTable(results)}`);
+      return results.length === waits.length ? 0 : 1;
+    }
+    const { runId } = await host.call('runs.ask', { documentId: doc.id, modelId, question: values.question, presetId: values.preset, maxTokens });
+    streamingRun = runId;
+    activeRun = runId;
+    const run = await waitRun(runId);
+    activeRun = null;
+    clearProgress();
+    process.stdout.write('\n\n');
+    console.log(metricsTable([run]));
+    return run.status === 'done' ? 0 : 1;
+  } catch (e) {
+    clearProgress();
+    const ie = toIpcError(e);
+    err.write(`\nerror [${ie.code}]: ${ie.message}\n`);
+    return 1;
+  } finally {
+    host.dispose();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().then((code) => process.exit(code), (e: unknown) => { console.error(e); process.exit(1); });

@@ -1,0 +1,73 @@
+/** Pure text formatting for the terminal: progress bar with rate and ETA, metrics tables. */
+import type { RunRecord, RunMetrics } from '../shared/contract.js';
+
+export function formatBytes(b: number): string {
+  if (b < 1024) return `${b} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = b / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+  return `${v.toFixed(v < 10 ? 2 : 1)} ${units[i]}`;
+}
+
+export function formatMs(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+/** "document [#######.............]  35%  1,234/3,500 tok  812 tok/s  ETA 2.8 s" */
+export function progressLine(p: { phase: string; done: number; total: number; elapsedMs: number }, width = 24): string {
+  const frac = p.total > 0 ? Math.min(1, p.done / p.total) : 0;
+  const filled = Math.round(frac * width);
+  const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
+  const pct = `${String(Math.floor(frac * 100)).padStart(3)}%`;
+  if (p.phase === 'load') return `loading  ${bar} ${pct}`;
+  const rate = p.elapsedMs > 0 ? (p.done * 1000) / p.elapsedMs : 0;
+  const eta = rate > 0 ? formatMs(((p.total - p.done) / rate) * 1000) : '?';
+  return `${p.phase.padEnd(8)} ${bar} ${pct}  ${p.done.toLocaleString('en')}/${p.total.toLocaleString('en')} tok  ` +
+    `${Math.round(rate).toLocaleString('en')} tok/s  ETA ${eta}`;
+}
+
+type Row = [label: string, value: (m: RunMetrics) => string];
+const ROWS: Row[] = [
+  ['document tokens', (m) => m.documentTokens.toLocaleString('en')],
+  ['question tokens', (m) => m.questionTokens.toLocaleString('en')],
+  ['document cached', (m) => (m.restoredFromDisk ? 'yes (disk)' : m.documentCached ? 'yes (memory)' : 'no')],
+  ['prefill tokens', (m) => m.prefillTokens.toLocaleString('en')],
+  ['prefill', (m) => formatMs(m.prefillMs)],
+  ['prefill speed', (m) => `${Math.round(m.prefillTokPerS).toLocaleString('en')} tok/s`],
+  ['time to first token', (m) => formatMs(m.timeToFirstTokenMs)],
+  ['decode tokens', (m) => String(m.decodeTokens)],
+  ['decode speed', (m) => `${m.decodeTokPerS.toFixed(1)} tok/s`],
+  ['total', (m) => formatMs(m.totalMs)],
+  ['load / restore', (m) => formatMs(m.loadMs)],
+  ['KV cache', (m) => formatBytes(m.kvBytes)],
+  ['compute buffers', (m) => formatBytes(m.computeBytes)],
+  ['device memory', (m) => formatBytes(m.deviceBytes)],
+  ['peak RSS', (m) => formatBytes(m.peakRssBytes)],
+  ['attention rows (doc)', (m) => m.attnRowsDocument.toLocaleString('en')],
+  ['context', (m) => `${m.contextSize.toLocaleString('en')} tok`],
+  ['backend / threads', (m) => `${m.backend} / ${m.threads}`],
+];
+
+export function recipeText(r: RunRecord['recipe']): string {
+  if (r.window === null) return 'full attention';
+  const fa = r.faLayers.kind === 'none' ? 'no FA layers' : r.faLayers.kind === 'everyN' ? `FA every ${r.faLayers.n}+${r.faLayers.offset}`
+    : r.faLayers.kind === 'list' ? `FA layers ${r.faLayers.layers.join(',')}` : `FA ${r.faLayers.kind} layers`;
+  return `W=${r.window} k=${r.sinks}, ${fa}${r.faDecode ? ', FA decode' : ''}${r.questionFa ? ', FA question' : ''}`;
+}
+
+/** Metrics of several runs side by side (one column per run). */
+export function metricsTable(runs: RunRecord[]): string {
+  const header = ['', ...runs.map((r) => r.presetId ?? 'custom')];
+  const body: string[][] = [
+    ['recipe', ...runs.map((r) => recipeText(r.recipe))],
+    ['status', ...runs.map((r) => r.status + (r.stopReason ? ` (${r.stopReason})` : ''))],
+    ...ROWS.map(([label, f]) => [label, ...runs.map((r) => (r.metrics ? f(r.metrics) : '-'))]),
+  ];
+  const rows = [header, ...body];
+  const widths = header.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  const line = (r: string[]) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
