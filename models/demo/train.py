@@ -109,6 +109,10 @@ def main():
     ap.add_argument("--eval_every", type=int, default=100)
     ap.add_argument("--ckpt", default=os.path.join(HERE, "ckpt.pt"))
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--minutes", type=float, default=0,
+                    help="time budget: if >0 the curriculum/LR schedule follows elapsed training time "
+                         "instead of step/steps and training stops when the budget is used "
+                         "(the CPUs here are shared, so steps/second is not predictable)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -133,8 +137,15 @@ def main():
     t0 = time.time() - elapsed
     ntok = 0
     hist = []
-    while step < a.steps:
-        f = step / a.steps
+    while True:
+        if a.minutes > 0:
+            f = (time.time() - t0) / (a.minutes * 60)
+            if f >= 1:
+                break
+        else:
+            if step >= a.steps:
+                break
+            f = step / a.steps
         lr = a.lr * min(1.0, (step + 1) / warm) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * f)))
         for g in opt.param_groups:
             g["lr"] = lr
@@ -161,18 +172,25 @@ def main():
             al, ll, ac = [sum(v) / len(v) for v in zip(*hist)]
             hist = []
             el = time.time() - t0
-            print(f"step {step} len~{L} bs {x.shape[0]} T {x.shape[1]} lr {lr:.2e} ans_loss {al:.3f} lm_loss {ll:.3f} "
+            print(f"step {step} f {f:.3f} len~{L} bs {x.shape[0]} T {x.shape[1]} lr {lr:.2e} ans_loss {al:.3f} lm_loss {ll:.3f} "
                   f"ans_tok_acc {ac:.3f} elapsed {el/60:.1f}m", flush=True)
-        if step % a.eval_every == 0 or step == a.steps:
+        if step % a.eval_every == 0:
             es, el_ = eval_em(model, ev_short), eval_em(model, ev_long)
             print(f"EVAL step {step} heldout_EM@300tok {es:.3f} heldout_EM@1000tok {el_:.3f}", flush=True)
-        if step % 50 == 0 or step == a.steps:
-            torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step,
-                        "elapsed": time.time() - t0, "cfg": cfg.to_dict()}, a.ckpt + ".tmp")
-            os.replace(a.ckpt + ".tmp", a.ckpt)
-            torch.save({"model": model.state_dict(), "cfg": cfg.to_dict(), "step": step},
-                       os.path.join(HERE, "model_last.pt"))
+        if step % 50 == 0:
+            save(model, opt, step, t0, cfg, a.ckpt)
+    save(model, opt, step, t0, cfg, a.ckpt)
+    es, el_ = eval_em(model, ev_short), eval_em(model, ev_long)
+    print(f"EVAL step {step} heldout_EM@300tok {es:.3f} heldout_EM@1000tok {el_:.3f}", flush=True)
     print(f"done: {step} steps, {(time.time()-t0)/60:.1f} min", flush=True)
+
+
+def save(model, opt, step, t0, cfg, ckpt):
+    torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step,
+                "elapsed": time.time() - t0, "cfg": cfg.to_dict()}, ckpt + ".tmp")
+    os.replace(ckpt + ".tmp", ckpt)
+    torch.save({"model": model.state_dict(), "cfg": cfg.to_dict(), "step": step},
+               os.path.join(HERE, "model_last.pt"))
 
 
 if __name__ == "__main__":
