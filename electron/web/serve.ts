@@ -1,0 +1,43 @@
+/**
+ * `npm run web`: the engine host in a supervised child process, the built renderer and the host
+ * API on 127.0.0.1 with a per-launch random token. Prints the URL to open (it carries the token).
+ * Options: --port N (default: SWAA_WEB_PORT or a free port), --renderer DIR (default renderer/dist).
+ * SWAA_WEB_TOKEN fixes the token (end-to-end tests); otherwise it is 32 random bytes.
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { HostSupervisor } from '../host/supervisor.js';
+import { forkSpawner } from '../host/fork-spawner.js';
+import { defaultDataDir, projectRoot } from '../host/paths.js';
+import { WebServer } from './server.js';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { port: { type: 'string' }, renderer: { type: 'string' }, 'data-dir': { type: 'string' } } });
+  const token = process.env.SWAA_WEB_TOKEN ?? randomBytes(32).toString('base64url');
+  const supervisor = new HostSupervisor(forkSpawner, {
+    dataDir: values['data-dir'] ?? defaultDataDir(), mode: 'web',
+    runtime: process.env.SWAA_RUNTIME === 'scripted' ? 'scripted' : 'native',
+  });
+  supervisor.on('host.status', (s) => {
+    if (s.state !== 'ready') console.error(`engine host: ${s.state}${s.reason ? ` — ${s.reason}` : ''}`);
+  });
+  await supervisor.start();
+  const info = await supervisor.invoke('app.info', {});
+  if (info.runtimeProblem) console.error(`warning: ${info.runtimeProblem}`);
+  const server = new WebServer({
+    host: supervisor, token, rendererDir: values.renderer ?? join(projectRoot(), 'renderer', 'dist'),
+    port: Number(values.port ?? process.env.SWAA_WEB_PORT ?? 0),
+  });
+  await server.listen();
+  console.log(`SWAA Desk web: ${server.url}`);
+  const shutdown = async () => {
+    await server.close();
+    await supervisor.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
+}
+
+main().catch((e: unknown) => { console.error(e); process.exit(1); });

@@ -1,0 +1,219 @@
+/**
+ * The web mode's HTTP server (node:http only): serves the built renderer and the host API on
+ * 127.0.0.1 behind a per-launch random token.
+ *   POST /api/invoke/<channel>   JSON body = request; answers { ok: true, result } | { ok: false, error }
+ *   GET  /api/events             Server-Sent Events: `data: {"event":…,"payload":…}`
+ * The token arrives as `?token=` on the first page load (then an HttpOnly SameSite=Strict cookie),
+ * or as an `X-Swaa-Token` header. The Host header must name the loopback address (DNS rebinding),
+ * and a cross-origin Origin is refused.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { MAX_UPLOAD_BASE64_CHARS, toIpcError, type AnyEvent, type Unsubscribe } from '../shared/contract.js';
+
+export interface WebHost {
+  invokeUnknown(channel: string, request: unknown): Promise<unknown>;
+  onAny(listener: (e: AnyEvent) => void): Unsubscribe;
+}
+
+export interface WebServerOptions {
+  host: WebHost;
+  token: string;
+  rendererDir: string;
+  port?: number;
+}
+
+/** Largest request body: a browser upload (base64 of the document size limit) plus JSON framing. */
+export const MAX_BODY_BYTES = MAX_UPLOAD_BASE64_CHARS + 64 * 1024;
+/** SSE comment sent this often so proxies and browsers keep the stream open. */
+export const SSE_HEARTBEAT_MS = 15_000;
+export const TOKEN_HEADER = 'x-swaa-token';
+const COOKIE = 'swaa_token';
+
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:",
+  "font-src 'self' data:", "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'none'",
+].join('; ');
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png',
+  '.ico': 'image/x-icon', '.woff2': 'font/woff2', '.woff': 'font/woff', '.map': 'application/json', '.txt': 'text/plain; charset=utf-8',
+};
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function cookieToken(req: IncomingMessage): string | null {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === COOKIE) return v.join('=');
+  }
+  return null;
+}
+
+function securityHeaders(res: ServerResponse): void {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+const MISSING_RENDERER_PAGE = `<!doctype html><meta charset="utf-8"><title>SWAA Desk</title>
+<body style="font:16px system-ui;margin:3em;max-width:40em">
+<h1>SWAA Desk — the user interface is not built</h1>
+<p>The engine and its API are running, but <code>renderer/dist</code> does not exist yet.</p>
+<p>Build it with <code>npm run build:renderer</code>, then reload this page.</p>
+<p>Meanwhile the terminal client works: <code>npm run ask -- --doc FILE --question "…"</code>.</p></body>`;
+
+export class WebServer {
+  readonly server: Server;
+  private readonly streams = new Set<ServerResponse>();
+  private unsubscribe: Unsubscribe | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private port = 0;
+
+  constructor(private readonly opts: WebServerOptions) {
+    this.server = createServer((req, res) => { this.route(req, res).catch((e: unknown) => this.fail(res, e)); });
+  }
+
+  get url(): string { return `http://127.0.0.1:${this.port}/?token=${encodeURIComponent(this.opts.token)}`; }
+  get origin(): string { return `http://127.0.0.1:${this.port}`; }
+
+  async listen(): Promise<void> {
+    await new Promise<void>((resolveListen, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.opts.port ?? 0, '127.0.0.1', () => resolveListen());
+    });
+    const addr = this.server.address();
+    this.port = typeof addr === 'object' && addr ? addr.port : 0;
+    this.unsubscribe = this.opts.host.onAny((e) => this.broadcast(e));
+    this.heartbeat = setInterval(() => { for (const s of this.streams) s.write(': keep-alive\n\n'); }, SSE_HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
+
+  async close(): Promise<void> {
+    this.unsubscribe?.();
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    for (const s of this.streams) s.end();
+    this.streams.clear();
+    this.server.closeAllConnections();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+
+  private broadcast(e: AnyEvent): void {
+    const frame = `data: ${JSON.stringify(e)}\n\n`;
+    for (const s of this.streams) s.write(frame);
+  }
+
+  private allowedHost(req: IncomingMessage): boolean {
+    const host = req.headers.host ?? '';
+    return host === `127.0.0.1:${this.port}` || host === `localhost:${this.port}`;
+  }
+
+  private authorized(req: IncomingMessage, url: URL): boolean {
+    const given = (req.headers[TOKEN_HEADER] as string | undefined) ?? url.searchParams.get('token') ?? cookieToken(req);
+    return typeof given === 'string' && safeEqual(given, this.opts.token);
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    securityHeaders(res);
+    if (!this.allowedHost(req)) return sendJson(res, 421, { ok: false, error: { code: 'HOST_UNAVAILABLE', message: 'wrong Host header' } });
+    const url = new URL(req.url ?? '/', this.origin);
+    const origin = req.headers.origin;
+    if (origin && origin !== this.origin && origin !== `http://localhost:${this.port}`) {
+      return sendJson(res, 403, { ok: false, error: { code: 'INVALID_PAYLOAD', message: 'cross-origin request refused' } });
+    }
+    if (!this.authorized(req, url)) {
+      res.writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8' });
+      return void res.end('SWAA Desk: open the URL printed by `npm run web` (it carries the access token).\n');
+    }
+    if (url.pathname.startsWith('/api/')) return this.api(req, res, url);
+    if (req.method !== 'GET' && req.method !== 'HEAD') { res.writeHead(405); return void res.end(); }
+    if (url.searchParams.has('token')) {
+      res.setHeader('Set-Cookie', `${COOKIE}=${this.opts.token}; HttpOnly; SameSite=Strict; Path=/`);
+    }
+    return this.serveStatic(url.pathname, res);
+  }
+
+  private async api(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (url.pathname === '/api/events' && req.method === 'GET') {
+      res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+      res.write(': connected\n\n');
+      this.streams.add(res);
+      req.on('close', () => this.streams.delete(res));
+      return;
+    }
+    const m = /^\/api\/invoke\/([a-z]+\.[a-zA-Z]+)$/.exec(url.pathname);
+    if (!m || req.method !== 'POST') return sendJson(res, 404, { ok: false, error: { code: 'UNKNOWN_CHANNEL', message: `no route ${req.method} ${url.pathname}` } });
+    if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
+      return sendJson(res, 415, { ok: false, error: { code: 'INVALID_PAYLOAD', message: 'send application/json' } });
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(await readBody(req, MAX_BODY_BYTES));
+    } catch (e) {
+      const tooLarge = (e as { code?: string }).code === 'DOC_TOO_LARGE';
+      return sendJson(res, tooLarge ? 413 : 400, { ok: false, error: tooLarge ? toIpcError(e) : { code: 'INVALID_PAYLOAD', message: 'the body is not JSON' } });
+    }
+    try {
+      const result = await this.opts.host.invokeUnknown(m[1]!, body);
+      sendJson(res, 200, { ok: true, result });
+    } catch (e) {
+      const err = toIpcError(e);
+      const status = err.code === 'INVALID_PAYLOAD' ? 400 : err.code === 'UNKNOWN_CHANNEL' || err.code === 'NOT_FOUND' ? 404 : 422;
+      sendJson(res, status, { ok: false, error: err });
+    }
+  }
+
+  private serveStatic(pathname: string, res: ServerResponse): void {
+    const root = resolve(this.opts.rendererDir);
+    const index = join(root, 'index.html');
+    if (!existsSync(index)) {
+      res.writeHead(503, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'" });
+      return void res.end(MISSING_RENDERER_PAGE);
+    }
+    let file = normalize(join(root, decodeURIComponent(pathname)));
+    if (file !== root && !file.startsWith(root + sep)) { res.writeHead(403); return void res.end(); }
+    if (!existsSync(file) || statSync(file).isDirectory()) file = index; // single-page app routes
+    const type = MIME[extname(file).toLowerCase()] ?? 'application/octet-stream';
+    const headers: Record<string, string> = { 'Content-Type': type, 'Cache-Control': file === index ? 'no-store' : 'max-age=3600' };
+    if (file === index) headers['Content-Security-Policy'] = CONTENT_SECURITY_POLICY;
+    res.writeHead(200, headers);
+    res.end(readFileSync(file));
+  }
+
+  private fail(res: ServerResponse, e: unknown): void {
+    if (res.headersSent) { res.end(); return; }
+    sendJson(res, 500, { ok: false, error: toIpcError(e) });
+  }
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolveBody, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        reject(Object.assign(new Error(`the request is larger than ${limit} bytes`), { code: 'DOC_TOO_LARGE' }));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
