@@ -49,10 +49,20 @@ def main():
     ap.add_argument("--cases", help="write prompts + PyTorch greedy outputs for verify_llamacpp.mjs")
     ap.add_argument("--json", help="write the accuracy table as JSON")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--swa", type=int, default=0, help="SWAA window W for the prefill (0 = full attention)")
+    ap.add_argument("--sinks", type=int, default=0, help="SWAA keep-first sink tokens k")
+    ap.add_argument("--fa-layers", default="", help="comma-separated layer indices that keep full attention")
+    ap.add_argument("--no-fa-decode", action="store_true", help="keep the SWA mask while decoding too")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     tok = load_tok()
     model, step = load_model(a.ckpt)
+    swa = None
+    if a.swa > 0:
+        swa = dict(window=a.swa, sinks=a.sinks,
+                   fa_layers={int(x) for x in a.fa_layers.split(",") if x.strip()})
+        print(f"SWAA recipe: window {a.swa}, sinks {a.sinks}, FA layers {sorted(swa['fa_layers'])}, "
+              f"FA decode {not a.no_fa_decode}")
     count = lambda s: len(tok.encode(s).ids)  # noqa: E731
     results, cases = {}, []
     for L in [int(x) for x in a.lengths.split(",")]:
@@ -65,7 +75,7 @@ def main():
             prompt = data.build_prompt(ex["document"], q["question"])
             ids = tok.encode(prompt).ids
             ntoks.append(len(ids))
-            out = model.generate(ids, max_new=48, eos=EOS_ID)
+            out = model.generate(ids, max_new=48, eos=EOS_ID, swa=swa, fa_decode=not a.no_fa_decode)
             text = tok.decode(out)
             em += int(text == q["answer"])
             vm += int(q["value"] in text)

@@ -73,7 +73,7 @@ class Block(nn.Module):
         self.up = nn.Linear(c.d_model, c.ffn, bias=False)
         self.down = nn.Linear(c.ffn, c.d_model, bias=False)
 
-    def forward(self, x, cos, sin, kv=None):
+    def forward(self, x, cos, sin, kv=None, mask=None):
         c = self.c
         B, T, _ = x.shape
         h = self.attn_norm(x)
@@ -90,10 +90,12 @@ class Block(nn.Module):
         rep = c.n_head // c.n_kv_head
         k = k.repeat_interleave(rep, 1)
         v = v.repeat_interleave(rep, 1)
-        causal = T > 1
-        if kv is not None and k.shape[2] != T and T > 1:
-            raise NotImplementedError("chunked prefill with cache")
-        a = F.scaled_dot_product_attention(q, k, v, is_causal=causal)
+        if mask is not None:  # explicit boolean mask (True = may attend), shape (T, S)
+            a = F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
+        else:
+            if kv is not None and k.shape[2] != T and T > 1:
+                raise NotImplementedError("chunked prefill with cache")
+            a = F.scaled_dot_product_attention(q, k, v, is_causal=T > 1)
         x = x + self.o(a.transpose(1, 2).reshape(B, T, -1))
         h = self.ffn_norm(x)
         return x + self.down(F.silu(self.gate(h)) * self.up(h))
@@ -116,12 +118,23 @@ class Model(nn.Module):
         if isinstance(m, (nn.Linear, nn.Embedding)):
             nn.init.normal_(m.weight, std=0.02)
 
-    def hidden(self, idx, cache=None, offset=0):
+    def hidden(self, idx, cache=None, offset=0, swa=None):
+        """swa: None (full causal attention) or dict(window=W, sinks=k, fa_layers=set of layer
+        indices that keep full attention). SWAA mask (vLLM form): query i may attend key j iff
+        j <= i and (i - j <= W or j < k); RoPE positions stay absolute."""
         B, T = idx.shape
         cos, sin = rope_cache(self.c.head_dim, T, self.c.rope_base, idx.device, offset)
         x = self.embed(idx)
-        for i, b in enumerate(self.blocks):
-            x = b(x, cos, sin, None if cache is None else cache[i])
+        swa_mask = None
+        if swa is not None:
+            i = torch.arange(offset, offset + T)[:, None]
+            j = torch.arange(0, offset + T)[None, :]
+            swa_mask = (j <= i) & ((i - j <= swa["window"]) | (j < swa["sinks"]))
+        for li, b in enumerate(self.blocks):
+            m = None
+            if swa_mask is not None and li not in swa.get("fa_layers", ()):
+                m = swa_mask
+            x = b(x, cos, sin, None if cache is None else cache[li], m)
         return self.norm(x)
 
     def logits(self, h):
@@ -131,11 +144,13 @@ class Model(nn.Module):
         return self.logits(self.hidden(idx))
 
     @torch.no_grad()
-    def generate(self, ids, max_new=40, eos=0):
-        """Greedy decoding with a KV cache. ids: list[int]. Returns new token ids (without eos)."""
+    def generate(self, ids, max_new=40, eos=0, swa=None, fa_decode=True):
+        """Greedy decoding with a KV cache. ids: list[int]. Returns new token ids (without eos).
+        swa: optional SWAA recipe for the prefill (see hidden()); fa_decode=True gives generated
+        tokens full attention (SWAA "FA decode"), False keeps the SWA mask while decoding too."""
         cache = [[None, None] for _ in self.blocks]
         x = torch.tensor([ids])
-        h = self.hidden(x, cache, 0)
+        h = self.hidden(x, cache, 0, swa)
         pos = len(ids)
         out = []
         for _ in range(max_new):
@@ -143,6 +158,6 @@ class Model(nn.Module):
             if nxt == eos:
                 break
             out.append(nxt)
-            h = self.hidden(torch.tensor([[nxt]]), cache, pos)
+            h = self.hidden(torch.tensor([[nxt]]), cache, pos, None if fa_decode else swa)
             pos += 1
         return out

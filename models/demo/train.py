@@ -63,7 +63,7 @@ def make_batch(tok, step, f, seed, tokens_per_step):
     lo, hi, lm = schedule(f)
     L = rng.randint(lo, hi)
     bs = max(1, tokens_per_step // L)
-    nq = max(2, min(8, L // 150))
+    nq = max(2, min(12, L // 60))  # ask about many facts per document: more answer signal per token
     seqs = []
     for _ in range(bs):
         ex = data.make_example(rng, "train", L, n_questions=nq, count_fn=lambda s: max(1, len(s) * 10 // 44))
@@ -154,17 +154,24 @@ def main():
         y = x[:, 1:]
         mm = m[:, 1:]
         vv = valid[:, 1:]
-        logits = model.logits(h)
-        ce = F.cross_entropy(logits.reshape(-1, cfg.vocab_size), y.reshape(-1), reduction="none").view_as(y.float())
-        ans_loss = (ce * mm).sum() / mm.sum()
-        lm_loss = (ce * vv).sum() / vv.sum()
+        # logits only where a loss is taken: all answer tokens, plus (after the first phase, when
+        # the LM loss is only an auxiliary term) a random 1/8 of the other valid positions
+        g = torch.Generator().manual_seed(a.seed * 7919 + step)
+        lm_pos = (vv > 0) & ((torch.rand(vv.shape, generator=g) < 0.125) | (lm >= 1.0))
+        sel = (mm > 0) | lm_pos
+        lg = model.logits(h[sel])
+        ce_sel = F.cross_entropy(lg, y[sel], reduction="none")
+        is_ans = mm[sel] > 0
+        is_lm = lm_pos[sel]
+        ans_loss = ce_sel[is_ans].mean()
+        lm_loss = ce_sel[is_lm].mean()
         loss = ans_loss + lm * lm_loss
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         with torch.no_grad():
-            acc = ((logits.argmax(-1) == y).float() * mm).sum() / mm.sum()
+            acc = (lg[is_ans].argmax(-1) == y[sel][is_ans]).float().mean()
         ntok += int(vv.sum())
         step += 1
         hist.append((ans_loss.item(), lm_loss.item(), acc.item()))
@@ -190,7 +197,7 @@ def save(model, opt, step, t0, cfg, ckpt):
                 "elapsed": time.time() - t0, "cfg": cfg.to_dict()}, ckpt + ".tmp")
     os.replace(ckpt + ".tmp", ckpt)
     torch.save({"model": model.state_dict(), "cfg": cfg.to_dict(), "step": step},
-               os.path.join(HERE, "model_last.pt"))
+               os.path.join(os.path.dirname(os.path.abspath(ckpt)), "model_last.pt"))
 
 
 if __name__ == "__main__":
