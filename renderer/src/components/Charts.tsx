@@ -109,7 +109,7 @@ function KvCurve() {
     ...presets.map((p) => ({ key: p.id, label: p.label, choice: { presetId: p.id } })),
     ...(customOn ? [{ key: CUSTOM_ID, label: 'Custom', choice: { recipe: custom } }] : []),
   ], [presets, custom, customOn]);
-  const maxContext = model?.nCtxTrain ?? 0;
+  const maxContext = model?.available ? (model.nCtxTrain ?? 0) : 0;
 
   useEffect(() => {
     if (!model || maxContext <= 0 || series.length === 0) return;
@@ -127,7 +127,7 @@ function KvCurve() {
     return () => { stale = true; };
   }, [bridge, model?.id, maxContext, series]);
 
-  if (!model) return null;
+  if (!model || maxContext <= 0) return null;
   return (
     <figure className="chart wide" data-testid="kv-curve">
       <figcaption>KV memory against context length — {model.name}</figcaption>

@@ -3,17 +3,22 @@
  * first chosen recipe, and the backend and threads the engine runs on.
  */
 import { useEffect, useState, type FormEvent } from 'react';
+import { SettingNumber } from './SettingNumber';
 import { useApp, useModels, useRecipes, useStores } from '../bridge/stores';
 import { ErrorNote } from './ErrorNote';
 import { formatBytes, formatCount, formatParams } from '../lib/format';
 import { selectedModel } from '../stores/modelStore';
 import { CUSTOM_ID } from '../stores/recipeStore';
 
-/** Context sizes move in these steps (the runtime's KV allocation granule is finer; this is for people). */
+/** Context sizes move in these steps: the contract's minimum, and a granule people can type. */
 const CONTEXT_STEP = 256;
+/** The contract's bounds of settings.chunkSize and settings.maxTokens. */
+const CHUNK_MIN = 16;
+const CHUNK_MAX = 8192;
+const MAX_TOKENS_MAX = 8192;
 
 export function ModelPanel() {
-  const { models: modelStore, app } = useStores();
+  const { models: modelStore } = useStores();
   const models = useModels((s) => s.models);
   const error = useModels((s) => s.error);
   const adding = useModels((s) => s.adding);
@@ -25,23 +30,13 @@ export function ModelPanel() {
   const custom = useRecipes((s) => s.custom);
   const model = selectedModel(models);
   const contextSize = settings?.contextSize ?? model?.contextSize ?? 4096;
-  const [contextDraft, setContextDraft] = useState(String(contextSize));
   const [path, setPath] = useState('');
 
-  useEffect(() => setContextDraft(String(contextSize)), [contextSize]);
-
   useEffect(() => {
-    if (!model || !firstChoice) return;
+    if (!model?.available || !firstChoice) return;
     const choice = firstChoice === CUSTOM_ID ? { recipe: custom } : { presetId: firstChoice };
     void modelStore.getState().loadEstimate(model.id, contextSize, choice);
-  }, [model?.id, contextSize, firstChoice, custom, modelStore]);
-
-  function applyContext(e?: FormEvent) {
-    e?.preventDefault();
-    const n = Math.round(Number(contextDraft) / CONTEXT_STEP) * CONTEXT_STEP;
-    if (Number.isFinite(n) && n >= CONTEXT_STEP && n !== contextSize) void app.getState().updateSettings({ contextSize: n });
-    else setContextDraft(String(contextSize));
-  }
+  }, [model?.id, model?.available, contextSize, firstChoice, custom, modelStore]);
 
   function addByPath(e: FormEvent) {
     e.preventDefault();
@@ -80,14 +75,8 @@ export function ModelPanel() {
           <dt>File</dt><dd>{formatBytes(model.fileBytes)}</dd>
         </dl>
       )}
-      <form className="field inline" onSubmit={applyContext}>
-        <label htmlFor="context-size">Context (tokens)</label>
-        <input
-          id="context-size" type="number" min={CONTEXT_STEP} step={CONTEXT_STEP}
-          max={model?.nCtxTrain ?? undefined}
-          value={contextDraft} onChange={(e) => setContextDraft(e.target.value)} onBlur={() => applyContext()}
-        />
-      </form>
+      <SettingNumber id="context-size" label="Context (tokens)" setting="contextSize" step={CONTEXT_STEP}
+        min={CONTEXT_STEP} max={model?.nCtxTrain ?? undefined} />
       {estimate && model && estimate.modelId === model.id && (
         <div className={`estimate${estimate.fits ? '' : ' warn'}`} data-testid="memory-estimate">
           <div><span>KV cache at {formatCount(estimate.contextSize)} tokens</span><strong>{formatBytes(estimate.kvBytes)}</strong></div>
@@ -96,7 +85,14 @@ export function ModelPanel() {
           {!estimate.fits && <p role="alert">{estimate.reason ?? 'This does not fit in memory.'}</p>}
         </div>
       )}
-      <ErrorNote error={estimateError} context="Memory estimate" />
+      {model?.available && <ErrorNote error={estimateError} context="Memory estimate" />}
+      <details className="engine-settings">
+        <summary>Engine settings</summary>
+        <SettingNumber id="prefill-chunk" label="Prefill chunk (tokens)" setting="chunkSize" step={1} min={CHUNK_MIN}
+          max={CHUNK_MAX} hint="Larger reads faster; smaller cancels sooner." />
+        <SettingNumber id="max-tokens" label="Answer length (tokens)" setting="maxTokens" step={1} min={1} max={MAX_TOKENS_MAX} />
+        <SettingNumber id="threads" label="CPU threads (0 = auto)" setting="threads" step={1} min={0} max={256} />
+      </details>
       <p className="muted engine-facts" data-testid="engine-facts">
         Backend <strong>{info?.backend ?? '…'}</strong> · {info?.threads ?? '…'} threads
         {info && ` of ${info.cpuCount} CPUs`}

@@ -1,0 +1,186 @@
+/**
+ * Web mode end to end: `npm run web` (real runtime, demo model) driven in Debian chromium. Each step
+ * leaves a screenshot in e2e/artifacts/. Skips, saying why, when a prerequisite is missing.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { missingForWeb, ROOT } from './lib/prereqs.js';
+import { startWebServer, type WebServer } from './lib/webServer.js';
+import { dropFiles, launch, shot } from './lib/browser.js';
+
+const SAMPLES = join(ROOT, 'models', 'demo', 'samples');
+const QUESTION = 'What is the manager of Dagny Zimmerli?';
+/** Answers from the demo model on two CPU cores: generous, never a performance claim. */
+const RUN_TIMEOUT_MS = 180_000;
+/** The smallest prefill chunk the contract allows: many progress events, so a prefill can be caught. */
+const FINE_CHUNK = 16;
+
+const missing = missingForWeb();
+if (missing.length > 0) {
+  for (const m of missing) console.log(`SKIP web e2e: ${m}`);
+}
+
+describe('SWAA Desk in the browser (npm run web)', { skip: missing.length > 0 ? missing.join('; ') : false }, () => {
+  let server: WebServer;
+  let browser: BrowserContext;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    server = await startWebServer();
+    browser = await launch();
+    page = await browser.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(server.url);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    assert.deepEqual(pageErrors, [], 'the page threw');
+  });
+
+  const runCards = () => page.locator('[data-testid="run-card"]');
+  const presetButtons = () => page.locator('button[data-preset]:not([data-preset="custom"])');
+
+  async function waitForRuns(status: string, count: number) {
+    await page.waitForFunction(([s, n]) => {
+      const cards = [...document.querySelectorAll('[data-testid="run-card"]')];
+      return cards.length === n && cards.every((c) => c.getAttribute('data-status') === s);
+    }, [status, count] as const, { timeout: RUN_TIMEOUT_MS });
+  }
+
+  /** Turns on exactly these presets (by index among the presets). */
+  async function choosePresets(indexes: number[]) {
+    const buttons = presetButtons();
+    const n = await buttons.count();
+    for (let i = 0; i < n; i++) {
+      const on = (await buttons.nth(i).getAttribute('aria-pressed')) === 'true';
+      if (on !== indexes.includes(i)) await buttons.nth(i).click();
+    }
+    const custom = page.locator('button[data-preset="custom"]');
+    if ((await custom.getAttribute('aria-pressed')) === 'true') await custom.click();
+  }
+
+  async function ask(question: string) {
+    await page.fill('#question', question);
+    await page.click('form.ask button[type="submit"]');
+  }
+
+  it('starts, showing the engine, the demo model and the presets', async () => {
+    await page.waitForFunction(() => /Backend \S+ · \d+ threads/.test(document.querySelector('[data-testid="engine-facts"]')?.textContent ?? ''));
+    await page.waitForSelector('button[data-preset]:not([data-preset="custom"])');
+    assert.ok(await presetButtons().count() >= 3, 'at least three presets');
+    await page.waitForSelector('[data-testid="memory-estimate"]');
+    await shot(page, 'start');
+  });
+
+  it('takes a document dropped on the library', async () => {
+    const bytes = readFileSync(join(SAMPLES, 'expedition_log.txt'));
+    await dropFiles(page, '[data-testid="dropzone"]', [{ name: 'expedition_log.txt', mime: 'text/plain', bytes }]);
+    const item = page.locator('[data-testid="document"]', { hasText: 'expedition_log.txt' });
+    await item.waitFor();
+    assert.equal(await item.locator('button[aria-pressed]').getAttribute('aria-pressed'), 'true');
+    await shot(page, 'document-dropped');
+    await item.getByRole('button', { name: /^Open/ }).click();
+    const text = page.locator('[data-testid="document-text"]');
+    await text.waitFor();
+    assert.match(await text.textContent() ?? '', /Dagny Zimmerli/);
+    await shot(page, 'document-open');
+    await page.getByRole('button', { name: 'Close' }).click();
+  });
+
+  it('asks with one preset and streams the answer, then shows its metrics', async () => {
+    await choosePresets([0]);
+    await shot(page, 'preset-picked');
+    await ask(QUESTION);
+    const card = runCards().first();
+    await card.waitFor();
+    // Streaming: the answer grows while the run is still running.
+    const lengths: number[] = [];
+    await page.waitForFunction(() => {
+      const card = document.querySelector('[data-testid="run-card"]');
+      return card?.getAttribute('data-status') === 'running' && (card.querySelector('.answer')?.textContent ?? '').length > 0;
+    }, undefined, { timeout: RUN_TIMEOUT_MS, polling: 20 });
+    await shot(page, 'streaming');
+    for (;;) {
+      const [status, len] = await card.evaluate((c) => [c.getAttribute('data-status'), c.querySelector('.answer')?.textContent?.length ?? 0] as const);
+      if (status !== 'running') break;
+      if (lengths.at(-1) !== len) lengths.push(len);
+      await page.waitForTimeout(15);
+    }
+    assert.ok(lengths.length >= 2, `tokens arrived one after another (answer lengths seen while running: ${lengths.join(', ')})`);
+    await waitForRuns('done', 1);
+    await card.locator('[data-testid="metrics"]').waitFor();
+    assert.match(await card.locator('[data-testid="metrics"]').textContent() ?? '', /Time to first token.*KV memory.*Peak memory/s);
+    await shot(page, 'answer-metrics');
+  });
+
+  it('answers a second question on the cached document', async () => {
+    await ask('What is the budget of Dagny Zimmerli?');
+    await waitForRuns('done', 1);
+    await page.locator('[data-testid="document-cached"]').waitFor();
+    await shot(page, 'document-cached');
+  });
+
+  it('compares three presets side by side and charts them', async () => {
+    await choosePresets([0, 1, 2]);
+    assert.match(await page.locator('form.ask button[type="submit"]').textContent() ?? '', /Compare 3 recipes/);
+    await ask(QUESTION);
+    await page.locator('[data-testid="compare"]').waitFor();
+    await waitForRuns('done', 3);
+    assert.equal(await page.locator('[data-testid="compare"] [data-testid="metrics"]').count(), 3);
+    await shot(page, 'compare');
+    const charts = page.locator('[data-testid="charts"]');
+    await charts.scrollIntoViewIfNeeded();
+    await page.waitForFunction(() =>
+      document.querySelectorAll('[data-testid="latency-chart"] .recharts-bar-rectangle').length >= 3 &&
+      document.querySelectorAll('[data-testid="memory-chart"] .recharts-bar-rectangle').length >= 3 &&
+      document.querySelectorAll('[data-testid="kv-curve"] .recharts-line').length >= 3);
+    await shot(page, 'charts');
+  });
+
+  it('cancels a prefill', async () => {
+    await page.locator('summary', { hasText: 'Engine settings' }).click();
+    await page.fill('#prefill-chunk', String(FINE_CHUNK));
+    await page.press('#prefill-chunk', 'Enter');
+    const bytes = readFileSync(join(SAMPLES, 'company_memo.md'));
+    await dropFiles(page, '[data-testid="dropzone"]', [{ name: 'company_memo.md', mime: 'text/markdown', bytes }]);
+    await page.locator('[data-testid="document"]', { hasText: 'company_memo.md' }).waitFor();
+    await choosePresets([0]);
+    await ask('What is the budget of Priya Nakamura?');
+    await page.locator('[data-testid="run-card"] .prefill[data-phase="document"]').waitFor({ timeout: RUN_TIMEOUT_MS });
+    await shot(page, 'prefill-progress');
+    await runCards().first().getByRole('button', { name: 'Cancel' }).click();
+    await waitForRuns('cancelled', 1);
+    await shot(page, 'cancelled');
+  });
+
+  it('explains a broken document and a broken model in words', async () => {
+    await dropFiles(page, '[data-testid="dropzone"]', [
+      { name: 'broken.pdf', mime: 'application/pdf', bytes: Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage\n%%EOF') },
+    ]);
+    const problem = page.locator('.problems [role="alert"]', { hasText: 'broken.pdf' });
+    await problem.waitFor();
+    assert.match(await problem.textContent() ?? '', /damaged|could not be read|cannot be read/);
+    const badModel = join(server.dataDir, 'broken.gguf');
+    writeFileSync(badModel, Buffer.from('this is not a gguf file at all'));
+    await page.fill('#model-path', badModel);
+    await page.click('.model-panel form:has(#model-path) button[type="submit"]');
+    const modelError = page.locator('.model-panel [role="alert"]', { hasText: /GGUF|model/ });
+    await modelError.waitFor();
+    await shot(page, 'broken-files');
+  });
+
+  it('switches to the dark theme', async () => {
+    for (let i = 0; i < 3 && (await page.evaluate(() => document.documentElement.dataset.theme)) !== 'dark'; i++) {
+      await page.click('[data-testid="theme-toggle"]');
+      await page.waitForTimeout(100);
+    }
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+    await shot(page, 'dark');
+  });
+});
