@@ -18,7 +18,7 @@ const CHUNK_MAX = 8192;
 const MAX_TOKENS_MAX = 8192;
 
 export function ModelPanel() {
-  const { models: modelStore } = useStores();
+  const { models: modelStore, bridge } = useStores();
   const models = useModels((s) => s.models);
   const error = useModels((s) => s.error);
   const adding = useModels((s) => s.adding);
@@ -37,6 +37,10 @@ export function ModelPanel() {
     const choice = firstChoice === CUSTOM_ID ? { recipe: custom } : { presetId: firstChoice };
     void modelStore.getState().loadEstimate(model.id, contextSize, choice);
   }, [model?.id, model?.available, contextSize, firstChoice, custom, modelStore]);
+
+  async function chooseModel() {
+    for (const p of await bridge.pickFiles?.('model') ?? []) await modelStore.getState().addPath(p);
+  }
 
   function addByPath(e: FormEvent) {
     e.preventDefault();
@@ -98,12 +102,21 @@ export function ModelPanel() {
         {info && ` of ${info.cpuCount} CPUs`}
         {info?.runtimeProblem && <span className="error-text"> · {info.runtimeProblem}</span>}
       </p>
-      <form className="field inline" onSubmit={addByPath}>
-        <label htmlFor="model-path">Add a model by path</label>
-        <input id="model-path" type="text" placeholder="/path/to/model.gguf" value={path}
-          onChange={(e) => setPath(e.target.value)} />
-        <button type="submit" disabled={adding || !path.trim()}>{adding ? 'Adding…' : 'Add'}</button>
-      </form>
+      {bridge.pickFiles
+        ? (
+          // The desktop app opens only files the person chose, so a model comes from the file dialog (or a drop).
+          <button type="button" disabled={adding} onClick={() => void chooseModel()}>
+            {adding ? 'Adding…' : 'Add a model file…'}
+          </button>
+        )
+        : (
+          <form className="field inline" onSubmit={addByPath}>
+            <label htmlFor="model-path">Add a model by path</label>
+            <input id="model-path" type="text" placeholder="/path/to/model.gguf" value={path}
+              onChange={(e) => setPath(e.target.value)} />
+            <button type="submit" disabled={adding || !path.trim()}>{adding ? 'Adding…' : 'Add'}</button>
+          </form>
+        )}
       <ErrorNote error={error} onDismiss={() => modelStore.getState().dismissError()} />
     </section>
   );
