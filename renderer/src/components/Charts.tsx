@@ -14,6 +14,7 @@ import { formatBytes, formatCount, formatMs } from '../lib/format';
 import { selectedModel } from '../stores/modelStore';
 import { CUSTOM_ID } from '../stores/recipeStore';
 import { ErrorNote } from './ErrorNote';
+import { RunHistory } from './RunHistory';
 import type { Recipe } from '../contract';
 
 /** Readable on light and dark backgrounds alike. */
@@ -90,6 +91,7 @@ export function Charts() {
         </table>
       )}
       <KvCurve />
+      <RunHistory />
     </section>
   );
 }
