@@ -18,7 +18,7 @@ export function realRuntimeMissing(): string | null {
   if (!existsSync(ADDON_PATH) && !process.env.SWAA_ADDON_PATH) missing.push(`native addon not built (${ADDON_PATH})`);
   if (!existsSync(DEMO_MODEL)) missing.push(`demo model not trained yet (${DEMO_MODEL})`);
   if (!existsSync(PRESETS)) missing.push(`presets not written yet (${PRESETS})`);
-  return missing.length ? `SKIP: ${missing.join('; ')}` : null;
+  return missing.length ? `needs the real runtime: ${missing.join('; ')}` : null;
 }
 
 const recipe = (window: number | null, faLayers: { kind: 'none' } | { kind: 'odd' }) =>
