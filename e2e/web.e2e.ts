@@ -65,9 +65,15 @@ describe('SWAA Desk in the browser (npm run web)', { skip: missing.length > 0 ? 
     if ((await custom.getAttribute('aria-pressed')) === 'true') await custom.click();
   }
 
+  /** Submits a question and waits until the answer area shows the new run(s), not the previous ones. */
   async function ask(question: string) {
+    const before = await page.$$eval('[data-testid="run-card"]', (cards) => cards.map((c) => c.getAttribute('data-run-id')));
     await page.fill('#question', question);
     await page.click('form.ask button[type="submit"]');
+    await page.waitForFunction((old) => {
+      const first = document.querySelector('[data-testid="run-card"]');
+      return first !== null && !old.includes(first.getAttribute('data-run-id'));
+    }, before, { timeout: RUN_TIMEOUT_MS });
   }
 
   it('starts, showing the engine, the demo model and the presets', async () => {
@@ -96,24 +102,31 @@ describe('SWAA Desk in the browser (npm run web)', { skip: missing.length > 0 ? 
   it('asks with one preset and streams the answer, then shows its metrics', async () => {
     await choosePresets([0]);
     await shot(page, 'preset-picked');
+    // Streaming: record the answer's length at every DOM change while the run is still running.
+    await page.evaluate(() => {
+      const seen: number[] = [];
+      const w = window as unknown as { answerLengths: number[]; answerObserver: MutationObserver };
+      w.answerLengths = seen;
+      w.answerObserver = new MutationObserver(() => {
+        const card = document.querySelector('[data-testid="run-card"]');
+        if (card?.getAttribute('data-status') !== 'running') return;
+        const len = card.querySelector('.answer')?.textContent?.length ?? 0;
+        if (len > 0 && seen.at(-1) !== len) seen.push(len);
+      });
+      w.answerObserver.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    });
     await ask(QUESTION);
     const card = runCards().first();
-    await card.waitFor();
-    // Streaming: the answer grows while the run is still running.
-    const lengths: number[] = [];
-    await page.waitForFunction(() => {
-      const card = document.querySelector('[data-testid="run-card"]');
-      return card?.getAttribute('data-status') === 'running' && (card.querySelector('.answer')?.textContent ?? '').length > 0;
-    }, undefined, { timeout: RUN_TIMEOUT_MS, polling: 20 });
+    await page.waitForFunction(() => (window as unknown as { answerLengths: number[] }).answerLengths.length > 0,
+      undefined, { timeout: RUN_TIMEOUT_MS, polling: 'raf' });
     await shot(page, 'streaming');
-    for (;;) {
-      const [status, len] = await card.evaluate((c) => [c.getAttribute('data-status'), c.querySelector('.answer')?.textContent?.length ?? 0] as const);
-      if (status !== 'running') break;
-      if (lengths.at(-1) !== len) lengths.push(len);
-      await page.waitForTimeout(15);
-    }
-    assert.ok(lengths.length >= 2, `tokens arrived one after another (answer lengths seen while running: ${lengths.join(', ')})`);
     await waitForRuns('done', 1);
+    const lengths = await page.evaluate(() => {
+      const w = window as unknown as { answerLengths: number[]; answerObserver: MutationObserver };
+      w.answerObserver.disconnect();
+      return w.answerLengths;
+    });
+    assert.ok(lengths.length >= 2, `tokens arrived one after another (answer lengths seen while running: ${lengths.join(', ')})`);
     await card.locator('[data-testid="metrics"]').waitFor();
     assert.match(await card.locator('[data-testid="metrics"]').textContent() ?? '', /Time to first token.*KV memory.*Peak memory/s);
     await shot(page, 'answer-metrics');
