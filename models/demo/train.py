@@ -104,7 +104,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--steps", type=int, default=1200)
     ap.add_argument("--lr", type=float, default=2e-3)
-    ap.add_argument("--tokens_per_step", type=int, default=2048)
+    ap.add_argument("--tokens_per_step", type=int, default=1024)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--eval_every", type=int, default=100)
     ap.add_argument("--ckpt", default=os.path.join(HERE, "ckpt.pt"))
