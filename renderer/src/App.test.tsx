@@ -37,8 +37,9 @@ async function loadedStores() {
     'documents.list': () => [doc('d1', { name: '<img src=x onerror=alert(1)>.txt', tokenCounts: { demo: 1234 } })],
     'documents.get': () => ({ ...doc('d1'), text: '<script>alert(1)</script> plain text' }),
     'models.list': () => [model('demo', { name: 'SWAA demo', isDemo: true, selected: true, nLayer: 6 })],
-    'presets.list': () => ({ presets: [preset('full', FULL), preset('swaa-odd')], faLayerParity: {} }),
+    'presets.list': () => ({ presets: [preset('full', FULL), preset('swaa-odd')], faLayerParity: {}, resolved: null }),
     'runs.ask': () => ({ runId: 'r1' }),
+    'runs.compare': (r) => ({ compareId: 'c1', runs: r.presetIds.map((presetId, i) => ({ presetId, runId: `c${i}` })) }),
     'runs.list': () => [record('r0', { metrics: metrics({ documentCached: false }) })],
     'models.estimate': (r) => ({
       modelId: r.id, contextSize: r.contextSize ?? 4096, recipe: FULL, weightBytes: 1 << 20, kvBytes: 3 << 20,
@@ -101,5 +102,20 @@ describe('the window', () => {
     expect(answer).not.toContain('onerror');
     expect(answer.match(/Alice/g)).toHaveLength(1);
     expect(html).toMatch(/<details class="think"><summary>Thoughts<\/summary>/);
+  });
+
+  it('shows a comparison side by side and fills its table as runs finish', async () => {
+    const { stores, bridge } = await loadedStores();
+    const view = await render(<StoresProvider stores={stores}><App /></StoresProvider>);
+    await act(async () => {
+      await stores.runs.getState().compare({ documentId: 'd1', question: 'Who?', presetIds: ['full', 'swaa-odd'] });
+    });
+    expect(view.container.querySelectorAll('[data-testid="compare"] [data-testid="run-card"]')).toHaveLength(2);
+    await act(async () => {
+      bridge.emit('run.done', { runId: 'c0', run: record('c0', { presetId: 'full', metrics: metrics({ timeToFirstTokenMs: 1500 }) }) });
+    });
+    const rows = [...view.container.querySelectorAll('[data-testid="compare-table"] tbody tr')].map((r) => r.textContent);
+    view.unmount();
+    expect(rows).toEqual(['FULL1.50 s2,020 tok/s100 tok/s1.00 MiB64.0 MiB', 'SWAA-ODD……………']);
   });
 });

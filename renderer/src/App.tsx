@@ -1,6 +1,7 @@
 /** The window: header, library on the left, question and answers in the middle, model and recipes on the right. */
 import { useEffect } from 'react';
-import { useApp, useLibrary, useStores } from './bridge/stores';
+import { useApp, useLibrary, useModels, useStores } from './bridge/stores';
+import { selectedModel } from './stores/modelStore';
 import { Library } from './components/Library';
 import { DocumentViewer } from './components/DocumentViewer';
 import { ModelPanel } from './components/ModelPanel';
@@ -12,13 +13,16 @@ import { ThemeToggle } from './components/ThemeToggle';
 import { ErrorNote } from './components/ErrorNote';
 
 export function App() {
-  const { runs } = useStores();
+  const { runs, recipes } = useStores();
   const documentId = useLibrary((s) => s.selectedId);
+  const modelId = useModels((s) => selectedModel(s.models)?.id ?? null);
   const appError = useApp((s) => s.error);
   const host = useApp((s) => s.host);
   const info = useApp((s) => s.info);
 
   useEffect(() => { void runs.getState().loadHistory(documentId); }, [documentId, runs]);
+  // Presets come resolved for the selected model, so they are read again when it changes.
+  useEffect(() => { void recipes.getState().load(); }, [modelId, recipes]);
 
   return (
     <div className="app">

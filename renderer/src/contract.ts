@@ -4,7 +4,7 @@
  */
 export type {
   AppInfo, Channel, DocumentDetail, ErrorCode, DocumentSummary, EventName, EventOf, FaLayers, IpcErrorShape,
-  Listener, MemoryEstimate, ModelSummary, Preset, PrefillPhase, Recipe, RequestOf, ResponseOf,
+  Listener, MemoryEstimate, ModelSummary, Preset, PresetRecipe, PrefillPhase, Recipe, RequestOf, ResponseOf,
   RunMetrics, RunRecord, RunStatus, Settings, SwaaBridge, Unsubscribe,
 } from '../../electron/shared/contract';
 

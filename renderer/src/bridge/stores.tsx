@@ -44,7 +44,6 @@ export function StoresProvider({ stores, children }: { stores: Stores; children:
     void stores.app.getState().load();
     void stores.library.getState().refresh();
     void stores.models.getState().refresh();
-    void stores.recipes.getState().load();
     return () => { for (const off of offs) off(); };
   }, [stores]);
   return <StoresContext.Provider value={stores}>{children}</StoresContext.Provider>;

@@ -1,4 +1,5 @@
 /** The answer area: the focused run, or a comparison's runs side by side with a table of their numbers. */
+import { useShallow } from 'zustand/react/shallow';
 import { useRuns, useRecipes } from '../bridge/stores';
 import { RunCard } from './RunCard';
 import { formatBytes, formatMs, formatRate } from '../lib/format';
@@ -20,7 +21,7 @@ export function Answers() {
 }
 
 function CompareTable({ runIds }: { runIds: string[] }) {
-  const runs = useRuns((s) => runIds.map((id) => s.runs[id]));
+  const runs = useRuns(useShallow((s) => runIds.map((id) => s.runs[id])));
   const presets = useRecipes((s) => s.presets);
   const label = (presetId: string | null) => presets.find((p) => p.id === presetId)?.label ?? presetId ?? 'Custom';
   return (

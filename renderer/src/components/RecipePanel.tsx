@@ -8,7 +8,7 @@ import { ErrorNote } from './ErrorNote';
 import { describeRecipe } from '../lib/recipeText';
 import { faLayerMask, toggleFaLayer, describeFaLayers } from '../lib/faLayers';
 import { selectedModel } from '../stores/modelStore';
-import { CUSTOM_ID, presetRecipe } from '../stores/recipeStore';
+import { concreteRecipe, CUSTOM_ID, presetRecipe } from '../stores/recipeStore';
 import type { FaLayers, Recipe } from '../contract';
 
 export function RecipePanel() {
@@ -16,8 +16,8 @@ export function RecipePanel() {
   const presets = useRecipes((s) => s.presets);
   const chosen = useRecipes((s) => s.chosen);
   const error = useRecipes((s) => s.error);
+  const resolved = useRecipes((s) => s.resolved);
   const model = useModels((s) => selectedModel(s.models));
-  const isDemo = model?.isDemo ?? false;
   const nLayer = model?.nLayer ?? undefined;
 
   return (
@@ -28,16 +28,21 @@ export function RecipePanel() {
       <ul className="presets" aria-label="Recipe presets">
         {presets.map((p) => {
           const on = chosen.includes(p.id);
+          const recipe = presetRecipe(p, model, resolved);
+          const concrete = concreteRecipe(recipe);
           return (
             <li key={p.id}>
               <button type="button" className={`preset${on ? ' on' : ''}`} aria-pressed={on}
                 data-preset={p.id} onClick={() => recipes.getState().toggle(p.id)}>
                 <span className="preset-label">{p.label}</span>
                 <span className="preset-tradeoff">{p.tradeoff}</span>
-                <span className="preset-recipe muted">{describeRecipe(presetRecipe(p, isDemo), nLayer)}</span>
+                <span className="preset-recipe muted">{describeRecipe(recipe, nLayer)}</span>
+                {p.needsAdaptedWeights && <span className="preset-warn">Needs SWA-adapted weights</span>}
               </button>
-              <button type="button" className="link small" onClick={() => recipes.getState().customFrom(presetRecipe(p, isDemo))}
-                aria-label={`Edit a copy of ${p.label} as the custom recipe`}>Customise</button>
+              {concrete && (
+                <button type="button" className="link small" onClick={() => recipes.getState().customFrom(concrete)}
+                  aria-label={`Edit a copy of ${p.label} as the custom recipe`}>Customise</button>
+              )}
             </li>
           );
         })}

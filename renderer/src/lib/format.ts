@@ -24,8 +24,8 @@ export function formatMs(ms: number): string {
 
 export function formatRate(perSecond: number, unit = 'tok/s'): string {
   if (!Number.isFinite(perSecond) || perSecond <= 0) return '—';
-  const digits = perSecond < 10 ? 2 : perSecond < 100 ? 1 : 0;
-  return `${perSecond.toFixed(digits)} ${unit}`;
+  if (perSecond >= 100) return `${formatCount(perSecond)} ${unit}`;
+  return `${perSecond.toFixed(perSecond < 10 ? 2 : 1)} ${unit}`;
 }
 
 export function formatCount(n: number): string {

@@ -3,7 +3,7 @@
  * question, and the custom recipe being edited. One toggled recipe = one run; several = compare.
  */
 import { createStore } from 'zustand/vanilla';
-import type { FaLayers, Preset, Recipe } from '../contract';
+import type { FaLayers, Preset, PresetRecipe, Recipe, ResponseOf } from '../contract';
 import { describeError, type FriendlyError } from '../lib/errors';
 import type { StoreBridge } from './bridgeTypes';
 
@@ -19,10 +19,13 @@ export interface RecipeState {
   presets: Preset[];
   /** Per-model-family notes on which FA layers suit a family (from presets.list). */
   faLayerParity: Record<string, string>;
+  /** Each preset as a concrete recipe for one model (the host resolves 'auto' FA layers), or null. */
+  resolved: ResponseOf<'presets.list'>['resolved'];
   /** Toggled recipe ids, in the order they were toggled on (CUSTOM_ID for the custom recipe). */
   chosen: string[];
   custom: Recipe;
   error: FriendlyError | null;
+  /** Re-read after the selected model changes: the resolved recipes depend on it. */
   load(): Promise<void>;
   toggle(id: string): void;
   /** Only this one. */
@@ -37,15 +40,16 @@ export function createRecipeStore(bridge: StoreBridge) {
   return createStore<RecipeState>()((set, get) => ({
     presets: [],
     faLayerParity: {},
+    resolved: null,
     chosen: [],
     custom: DEFAULT_CUSTOM_RECIPE,
     error: null,
     async load() {
       try {
-        const { presets, faLayerParity } = await bridge.invoke('presets.list', {});
+        const { presets, faLayerParity, resolved } = await bridge.invoke('presets.list', {});
         const known = new Set([...presets.map((p) => p.id), CUSTOM_ID]);
         const kept = get().chosen.filter((id) => known.has(id));
-        set({ presets, faLayerParity, chosen: kept.length > 0 ? kept : presets.slice(0, 1).map((p) => p.id), error: null });
+        set({ presets, faLayerParity, resolved, chosen: kept.length > 0 ? kept : presets.slice(0, 1).map((p) => p.id), error: null });
       } catch (e) {
         set({ error: describeError(e) });
       }
@@ -66,7 +70,18 @@ export function createRecipeStore(bridge: StoreBridge) {
 }
 export type RecipeStore = ReturnType<typeof createRecipeStore>;
 
-/** The recipe a preset runs with on a model: the demo model has its own small-window variant. */
-export function presetRecipe(preset: Preset, isDemoModel: boolean): Recipe {
-  return isDemoModel ? preset.demoRecipe : preset.recipe;
+/**
+ * The recipe a preset runs with on a model: the host's resolution for that model when there is one
+ * (concrete layers), else the preset as written — the demo model has its own small-window variant.
+ */
+export function presetRecipe(
+  preset: Preset, model: { id: string; isDemo: boolean } | null, resolved: RecipeState['resolved'],
+): PresetRecipe {
+  const concrete = model && resolved?.modelId === model.id ? resolved.recipes[preset.id] : undefined;
+  return concrete ?? (model?.isDemo ? preset.demoRecipe : preset.recipe);
+}
+
+/** A preset's recipe when it is concrete (no 'auto' layers): only such a recipe can seed the custom editor. */
+export function concreteRecipe(r: PresetRecipe): Recipe | null {
+  return r.faLayers.kind === 'auto' ? null : (r as Recipe);
 }
