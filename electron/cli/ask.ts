@@ -80,8 +80,11 @@ async function main(): Promise<number> {
 
   try {
     if (values['list-presets']) {
-      const { presets } = await host.call('presets.list', {});
-      for (const p of presets) console.log(`${p.id.padEnd(10)} ${p.label} — ${p.tradeoff}\n${' '.repeat(11)}${recipeText(p.recipe)} (demo: ${recipeText(p.demoRecipe)})`);
+      const { presets, resolved } = await host.call('presets.list', {});
+      for (const p of presets) {
+        const r = resolved?.recipes[p.id];
+        console.log(`${p.id.padEnd(10)} ${p.label} — ${p.tradeoff}\n${' '.repeat(11)}${r ? `${recipeText(r)} (for ${resolved?.modelId})` : `${recipeText(p.recipe)} (demo: ${recipeText(p.demoRecipe)})`}`);
+      }
       return 0;
     }
     if (!values.doc || !values.question) { err.write(`${USAGE}\n`); return 2; }

@@ -1,5 +1,5 @@
 /** Pure text formatting for the terminal: progress bar with rate and ETA, metrics tables. */
-import type { RunRecord, RunMetrics } from '../shared/contract.js';
+import type { PresetRecipe, RunRecord, RunMetrics } from '../shared/contract.js';
 
 export function formatBytes(b: number): string {
   if (b < 1024) return `${b} B`;
@@ -51,9 +51,10 @@ const ROWS: Row[] = [
   ['backend / threads', (m) => `${m.backend} / ${m.threads}`],
 ];
 
-export function recipeText(r: RunRecord['recipe']): string {
+export function recipeText(r: PresetRecipe): string {
   if (r.window === null) return 'full attention';
   const fa = r.faLayers.kind === 'none' ? 'no FA layers' : r.faLayers.kind === 'everyN' ? `FA every ${r.faLayers.n}+${r.faLayers.offset}`
+    : r.faLayers.kind === 'auto' ? `FA 1/${r.faLayers.fraction} layers (family parity)`
     : r.faLayers.kind === 'list' ? `FA layers ${r.faLayers.layers.join(',')}` : `FA ${r.faLayers.kind} layers`;
   return `W=${r.window} k=${r.sinks}, ${fa}${r.faDecode ? ', FA decode' : ''}${r.questionFa ? ', FA question' : ''}`;
 }

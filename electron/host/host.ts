@@ -17,7 +17,7 @@ import { ingestBytes, ingestFile } from './documents/ingest.js';
 import { Library, type StoredModel } from './library/library.js';
 import { EnginePool } from './engine/pool.js';
 import { findPreset, loadPresets, resolveRecipe, type PresetsFile } from './engine/presets.js';
-import type { ModelInfo, Runtime, RunReport } from './engine/runtime.js';
+import type { ModelInfo, Runtime, RunReport, RuntimeContext } from './engine/runtime.js';
 import { appVersion, defaultDemoModelPath, defaultPresetsPath } from './paths.js';
 
 export const DEMO_MODEL_ID = 'demo';
@@ -139,21 +139,28 @@ export class EngineHost {
       case 'models.estimate': return this.estimate(req as ParsedRequestOf<'models.estimate'>);
       case 'presets.list': {
         const p = this.presets();
-        return { presets: p.presets, faLayerParity: p.faLayerParity };
+        const m = this.library.model(this.selectedModelId());
+        const info = m?.info ? (JSON.parse(m.info) as ModelInfo) : null;
+        const resolved = m && info ? {
+          modelId: m.id,
+          recipes: Object.fromEntries(p.presets.map((x) => [x.id, resolveRecipe(p, x, { architecture: info.architecture, nLayer: info.nLayer, isDemo: m.isDemo })])),
+        } : null;
+        return { presets: p.presets, faLayerParity: p.faLayerParity, resolved };
       }
       case 'runs.ask': {
         const r = req as ParsedRequestOf<'runs.ask'>;
-        return { runId: this.enqueue({ ...r, compareId: null }).id };
+        return { runId: (await this.enqueue({ ...r, compareId: null })).id };
       }
       case 'runs.compare': {
         const r = req as ParsedRequestOf<'runs.compare'>;
         const presets = this.presets();
         for (const id of r.presetIds) findPreset(presets, id); // refuse the whole comparison up front
         const compareId = randomUUID();
-        const runs = r.presetIds.map((presetId) => ({
-          presetId,
-          runId: this.enqueue({ documentId: r.documentId, modelId: r.modelId, question: r.question, presetId, maxTokens: r.maxTokens, compareId }).id,
-        }));
+        const runs: { presetId: string; runId: string }[] = [];
+        for (const presetId of r.presetIds) {
+          const run = await this.enqueue({ documentId: r.documentId, modelId: r.modelId, question: r.question, presetId, maxTokens: r.maxTokens, compareId });
+          runs.push({ presetId, runId: run.id });
+        }
         return { compareId, runs };
       }
       case 'runs.cancel': return { cancelled: this.cancel((req as ParsedRequestOf<'runs.cancel'>).runId) };
@@ -275,7 +282,7 @@ export class EngineHost {
     const settings = this.library.settings();
     const contextSize = r.contextSize ?? settings.contextSize;
     const recipe = r.recipe ?? (r.presetId ? resolveRecipe(this.presets(), findPreset(this.presets(), r.presetId),
-      { architecture: model.info.architecture, isDemo: m.isDemo }) : FULL_ATTENTION);
+      { architecture: model.info.architecture, nLayer: model.info.nLayer, isDemo: m.isDemo }) : FULL_ATTENTION);
     const kvBytes = model.estimateKvBytes({ contextSize, recipe, chunkSize: settings.chunkSize });
     const fit = memoryFit(model.info.weightBytes, kvBytes);
     return { modelId: m.id, contextSize, recipe, weightBytes: model.info.weightBytes, kvBytes, totalBytes: fit.totalBytes,
@@ -292,8 +299,16 @@ export class EngineHost {
 
   // -- runs ------------------------------------------------------------------------------------
 
-  private enqueue(r: { documentId: string; modelId?: string; question: string; presetId?: string; recipe?: Recipe;
-    maxTokens?: number; compareId: string | null }): RunRecord {
+  /** The model's facts: stored at registration or first load; loads the model once when unknown. */
+  private async modelInfo(stored: StoredModel): Promise<ModelInfo> {
+    if (stored.info) return JSON.parse(stored.info) as ModelInfo;
+    const model = await this.pool!.model(stored.id, stored.path);
+    this.rememberInfo(stored, model.info);
+    return model.info;
+  }
+
+  private async enqueue(r: { documentId: string; modelId?: string; question: string; presetId?: string; recipe?: Recipe;
+    maxTokens?: number; compareId: string | null }): Promise<RunRecord> {
     this.requireRuntime();
     if (!this.library.documentSummary(r.documentId)) throw new IpcError('NOT_FOUND', 'no such document');
     const stored = this.storedModel(r.modelId ?? this.selectedModelId());
@@ -306,8 +321,9 @@ export class EngineHost {
     } else {
       presetId = r.presetId ?? settings.defaultPresetId;
       const presets = this.presets();
-      const info = stored.info ? (JSON.parse(stored.info) as ModelInfo) : null;
-      recipe = resolveRecipe(presets, findPreset(presets, presetId), { architecture: info?.architecture ?? 'qwen3', isDemo: stored.isDemo });
+      const preset = findPreset(presets, presetId);
+      const info = await this.modelInfo(stored);
+      recipe = resolveRecipe(presets, preset, { architecture: info.architecture, nLayer: info.nLayer, isDemo: stored.isDemo });
     }
     const run = this.library.createRun({ documentId: r.documentId, modelId: stored.id, compareId: r.compareId,
       question: r.question, presetId, recipe, maxTokens: r.maxTokens ?? settings.maxTokens });
@@ -389,13 +405,17 @@ export class EngineHost {
         `${settings.contextSize} (and ${MIN_ANSWER_ROOM} are kept for the answer). Raise the context size in Settings or use a shorter document.`);
     }
     const ctxOptions = { contextSize: settings.contextSize, chunkSize: settings.chunkSize, threads: settings.threads, recipe: run.recipe };
-    const entry = pool.context(stored.id, model, ctxOptions, prompt.documentTokens);
     const cacheKey = kvCacheKey(model.hash, { contextSize: ctxOptions.contextSize, chunkSize: ctxOptions.chunkSize, recipe: ctxOptions.recipe }, prompt.documentTokens);
     let restored = false;
+    let entry = pool.context(stored.id, model, ctxOptions, prompt.documentTokens);
     if (!entry.ctx.holdsDocument(prompt.documentTokens)) {
-      if (entry.used) throw new Error('internal: a used context was handed out for another document');
-      restored = await this.restoreKv(entry.ctx, cacheKey, prompt.documentTokens, run.id);
-      if (restored) entry.used = true;
+      const r = await this.restoreKv(entry.ctx, cacheKey, prompt.documentTokens, run.id);
+      restored = r === 'restored';
+      if (r === 'dirty') {
+        // The load left the context in an unknown state: replace it and prefill.
+        pool.discard(entry);
+        entry = pool.context(stored.id, model, ctxOptions, prompt.documentTokens);
+      }
     }
     const loadMs = performance.now() - t0;
     let tokenIndex = 0;
@@ -438,27 +458,34 @@ export class EngineHost {
 
   // -- on-disk document KV cache -----------------------------------------------------------------
 
-  private async restoreKv(ctx: import('./engine/runtime.js').RuntimeContext, key: string, documentTokens: readonly number[], runId: string): Promise<boolean> {
+  /** Loads a saved document state into a fresh context: 'restored', 'none' (no entry) or 'dirty' (failed after touching it). */
+  private async restoreKv(ctx: RuntimeContext, key: string, documentTokens: readonly number[], runId: string): Promise<'restored' | 'none' | 'dirty'> {
     const entry = this.library.kvCacheEntry(key);
-    if (!entry) return false;
-    if (!existsSync(entry.file)) { this.library.deleteKvCache(key); return false; }
+    if (!entry) return 'none';
+    if (!existsSync(entry.file)) { this.library.deleteKvCache(key); return 'none'; }
     const t0 = performance.now();
     this.opts.emit('run.progress', { runId, phase: 'load', done: 0, total: 1000, elapsedMs: 0 });
     try {
       await ctx.loadState(entry.file);
+      // A saved state holds exactly the document (saved right after a rewind); its end is the checkpoint.
+      ctx.checkpoint();
     } catch {
-      // Damaged or from another build: drop it and prefill instead.
+      // Damaged, or from another runtime build: drop it and prefill instead.
       this.library.deleteKvCache(key);
       rmSync(entry.file, { force: true });
-      return false;
+      return 'dirty';
     }
     this.opts.emit('run.progress', { runId, phase: 'load', done: 1000, total: 1000, elapsedMs: performance.now() - t0 });
-    if (!ctx.holdsDocument(documentTokens)) return false;
+    if (!ctx.holdsDocument(documentTokens)) {
+      this.library.deleteKvCache(key);
+      rmSync(entry.file, { force: true });
+      return 'dirty';
+    }
     this.library.touchKvCache(key);
-    return true;
+    return 'restored';
   }
 
-  private async saveKv(ctx: import('./engine/runtime.js').RuntimeContext, key: string, documentId: string, modelId: string, capBytes: number): Promise<void> {
+  private async saveKv(ctx: RuntimeContext, key: string, documentId: string, modelId: string, capBytes: number): Promise<void> {
     ctx.rewind();
     const file = join(this.cacheDir, `${key}.kv`);
     const tmp = `${file}.tmp`;

@@ -165,13 +165,30 @@ export const MemoryEstimateSchema = z.object({
 export type MemoryEstimate = z.infer<typeof MemoryEstimateSchema>;
 
 export const PresetIdSchema = z.string().min(1).max(64);
+
+/**
+ * FA layers as a preset states them: a runtime FaLayers, or { kind: 'auto', fraction } = 1/fraction
+ * of the layers, on the model family's parity (faLayerParity: qwen3 odd, llama even, …). The host
+ * resolves 'auto' for a concrete model before a run; run recipes never contain it.
+ */
+export const PresetFaLayersSchema = z.union([
+  FaLayersSchema,
+  z.object({ kind: z.literal('auto'), fraction: z.number().int().min(1).max(64) }).strict(),
+]);
+export type PresetFaLayers = z.infer<typeof PresetFaLayersSchema>;
+export const PresetRecipeSchema = RecipeSchema.extend({ faLayers: PresetFaLayersSchema });
+export type PresetRecipe = z.infer<typeof PresetRecipeSchema>;
+
 export const PresetSchema = z.object({
   id: PresetIdSchema,
   label: z.string(),
   tradeoff: z.string(),
   paperFigure: z.string(),
-  recipe: RecipeSchema,
-  demoRecipe: RecipeSchema,
+  /** As measured in the paper (real models). */
+  recipe: PresetRecipeSchema,
+  /** The same recipe scaled to the embedded demo model's short documents. */
+  demoRecipe: PresetRecipeSchema,
+  /** True when the recipe only works on SWA-adapted weights (collapses otherwise). */
   needsAdaptedWeights: z.boolean().optional(),
 });
 export type Preset = z.infer<typeof PresetSchema>;
@@ -355,7 +372,15 @@ export interface ResponseMap {
   'models.remove': { removed: boolean };
   'models.select': ModelSummary;
   'models.estimate': MemoryEstimate;
-  'presets.list': { presets: Preset[]; faLayerParity: Record<string, string> };
+  /**
+   * The presets as written, plus each one resolved to a concrete Recipe for the selected model
+   * (null while that model's facts are unknown, e.g. before it was first loaded).
+   */
+  'presets.list': {
+    presets: Preset[];
+    faLayerParity: Record<string, string>;
+    resolved: { modelId: string; recipes: Record<string, Recipe> } | null;
+  };
   /** The run starts at once; its tokens, progress and result arrive as events keyed by runId. */
   'runs.ask': { runId: string };
   'runs.cancel': { cancelled: boolean };

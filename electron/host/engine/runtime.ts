@@ -28,6 +28,8 @@ export interface RuntimeContext {
   ask(req: AskRequest): Promise<RunReport>;
   /** Drops everything after the document checkpoint. */
   rewind(): void;
+  /** Marks the current end (e.g. of a restored document) as the checkpoint. */
+  checkpoint(): void;
   saveState(path: string): Promise<void>;
   loadState(path: string): Promise<void>;
   dispose(): void;
@@ -63,6 +65,7 @@ export async function loadNativeRuntime(): Promise<Runtime> {
             holdsDocument: (tokens) => qa.holdsDocument(ctx, tokens),
             ask: (req) => qa.ask(ctx, req),
             rewind: () => ctx.rewind(),
+            checkpoint: () => ctx.checkpoint(),
             saveState: (p) => ctx.saveState(p),
             loadState: (p) => ctx.loadState(p),
             dispose: () => ctx.dispose(),

@@ -41,6 +41,8 @@ class ScriptedContext implements RuntimeContext {
 
   rewind(): void { if (this.checkpointAt >= 0) this.tokens.length = this.checkpointAt; }
 
+  checkpoint(): void { this.checkpointAt = this.tokens.length; }
+
   private async prefill(tokens: readonly number[], phase: 'document' | 'question', req: AskRequest): Promise<void> {
     const t0 = performance.now();
     for (let done = 0; done < tokens.length;) {
@@ -105,9 +107,9 @@ class ScriptedContext implements RuntimeContext {
   }
 
   async loadState(path: string): Promise<void> {
-    const s = JSON.parse(await readFile(path, 'utf8')) as { tokens: number[]; checkpointAt: number };
+    const s = JSON.parse(await readFile(path, 'utf8')) as { tokens: number[] };
     this.tokens = s.tokens;
-    this.checkpointAt = s.checkpointAt;
+    this.checkpointAt = -1; // like the native runtime: a loaded state has no checkpoint
   }
 
   dispose(): void { this.tokens = []; }
