@@ -67,7 +67,7 @@ export function Charts() {
                 <BarChart data={memory} margin={{ left: 8, right: 8 }}>
                   <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
                   <XAxis dataKey="name" tick={{ fontSize: 11 }} stroke="var(--muted)" />
-                  <YAxis tick={{ fontSize: 11 }} stroke="var(--muted)" width={56} unit=" MiB" />
+                  <YAxis tick={{ fontSize: 11 }} stroke="var(--muted)" width={64} tickFormatter={(v: number) => `${v} MiB`} />
                   <Tooltip formatter={(v) => `${v} MiB`} contentStyle={{ background: 'var(--surface)', color: 'var(--text)' }} />
                   <Legend wrapperStyle={{ fontSize: 12 }} />
                   <Bar dataKey="KV cache (MiB)" fill={SERIES[4]} isAnimationActive={false} />
@@ -138,7 +138,7 @@ function KvCurve() {
         <LineChart data={points} margin={{ left: 8, right: 16 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
           <XAxis dataKey="context" tick={{ fontSize: 11 }} stroke="var(--muted)" tickFormatter={(v: number) => formatCount(v)} />
-          <YAxis tick={{ fontSize: 11 }} stroke="var(--muted)" width={64} unit=" MiB" />
+          <YAxis tick={{ fontSize: 11 }} stroke="var(--muted)" width={72} tickFormatter={(v: number) => `${v} MiB`} />
           <Tooltip labelFormatter={(v) => `${formatCount(Number(v))} tokens`} formatter={(v) => `${v} MiB`}
             contentStyle={{ background: 'var(--surface)', color: 'var(--text)' }} />
           <Legend wrapperStyle={{ fontSize: 12 }} />

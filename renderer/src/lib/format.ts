@@ -13,6 +13,7 @@ export function formatBytes(bytes: number): string {
 
 export function formatMs(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '—';
+  if (ms === 0) return '0 ms';
   if (ms < 1) return '<1 ms';
   if (ms < 1000) return `${Math.round(ms)} ms`;
   const s = ms / 1000;

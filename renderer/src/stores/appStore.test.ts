@@ -43,6 +43,9 @@ describe('app store', () => {
     await new Promise((r) => setTimeout(r, 0));
     expect(store.getState().host?.state).toBe('restarted');
     expect(loads).toBe(1);
+    bridge.emit('library.changed', { kind: 'runs' });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(loads).toBe(2);
     off();
   });
 });

@@ -47,7 +47,8 @@ export function createAppStore(bridge: StoreBridge) {
         if (status.state === 'restarted' || status.state === 'ready') void get().load();
       });
       const offLib = bridge.on('library.changed', ({ kind }) => {
-        if (kind === 'settings') void get().load();
+        // The backend in use is known once a run has loaded the model.
+        if (kind === 'settings' || kind === 'runs') void get().load();
       });
       return () => { offHost(); offLib(); };
     },

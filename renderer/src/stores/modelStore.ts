@@ -102,7 +102,8 @@ export function createModelStore(bridge: StoreBridge) {
     dismissError() { set({ error: null }); },
     listen() {
       return bridge.on('library.changed', ({ kind }) => {
-        if (kind === 'models') void get().refresh();
+        // A model's facts (architecture, layers, context) are known once a run has loaded it.
+        if (kind === 'models' || kind === 'runs') void get().refresh();
       });
     },
   }));
