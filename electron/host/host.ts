@@ -85,6 +85,19 @@ export class EngineHost {
     this.library.upsertModel({ id: DEMO_MODEL_ID, path: this.demoModelPath, name: 'Demo model', isDemo: true,
       fileBytes: fileSize(this.demoModelPath), info: this.library.model(DEMO_MODEL_ID)?.info ?? null });
     if (!this.library.meta('selectedModelId')) this.library.setMeta('selectedModelId', DEMO_MODEL_ID);
+    void this.fillMissingModelInfo();
+  }
+
+  /** Models registered before their facts were known (the demo model on first launch) get them in the background. */
+  private async fillMissingModelInfo(): Promise<void> {
+    if (!this.pool) return;
+    for (const m of this.library.listModels()) {
+      if (m.info || !existsSync(m.path) || this.disposed) continue;
+      try {
+        await this.modelInfo(m);
+        if (!this.disposed) this.opts.emit('library.changed', { kind: 'models' });
+      } catch { /* reported when the model is used */ }
+    }
   }
 
   /** Validates and answers one request. Errors carry a contract code. */
