@@ -1,1 +1,59 @@
-console.log("native build placeholder")
+#!/usr/bin/env node
+// Builds the SWAA runtime: clones the llama.cpp source pinned by node-llama-cpp (its
+// llama/gitRelease.bundle) into native/deps/ (ignored), then builds ggml, libllama, our core,
+// the addon and the native tests with cmake-js. Incremental: a second run only rebuilds changes.
+//   --cuda     also build the CUDA backend (into native/build-cuda; takes ~45 min on 2 cores)
+//   --debug    debug build
+//   --portable no -march=native (for builds you ship)
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = new Set(process.argv.slice(2));
+const require = createRequire(import.meta.url);
+
+if (process.env.SWAA_SKIP_NATIVE_BUILD === '1') {
+  console.log('[build-native] SWAA_SKIP_NATIVE_BUILD=1: skipped');
+  process.exit(0);
+}
+
+const depsDir = join(root, 'native', 'deps');
+const llamaDir = join(depsDir, 'llama.cpp');
+if (!existsSync(join(llamaDir, 'ggml', 'CMakeLists.txt'))) {
+  const bundle = join(dirname(require.resolve('node-llama-cpp/package.json')), 'llama', 'gitRelease.bundle');
+  if (!existsSync(bundle)) {
+    console.error(`[build-native] ${bundle} is missing: install dev dependencies (npm install) first`);
+    process.exit(1);
+  }
+  mkdirSync(depsDir, { recursive: true });
+  console.log(`[build-native] cloning pinned llama.cpp from ${bundle}`);
+  execFileSync('git', ['-c', 'advice.detachedHead=false', 'clone', '--quiet', bundle, llamaDir], { stdio: 'inherit' });
+}
+
+const cuda = args.has('--cuda');
+const outDir = join(root, 'native', cuda ? 'build-cuda' : 'build');
+const cmakeJs = join(dirname(require.resolve('cmake-js/package.json')), 'bin', 'cmake-js');
+const defines = [
+  `--CDSWAA_LLAMA_DIR=${llamaDir}`,
+  `--CDSWAA_CUDA=${cuda ? 'ON' : 'OFF'}`,
+  `--CDSWAA_NATIVE_CPU=${args.has('--portable') ? 'OFF' : 'ON'}`,
+];
+// A cache configured by plain cmake lacks cmake-js's variables: configure again (objects are kept).
+const cache = join(outDir, 'CMakeCache.txt');
+if (existsSync(cache) && !readFileSync(cache, 'utf8').includes('CMAKE_JS_VERSION')) rmSync(cache);
+const jobs = String(Math.max(1, cpus().length));
+const started = Date.now();
+const result = spawnSync(process.execPath, [cmakeJs, 'build', '--directory', join(root, 'native'), '--out', outDir, '--generator', 'Unix Makefiles',
+  ...(args.has('--debug') ? ['--debug'] : []), ...defines], {
+  stdio: 'inherit',
+  env: { ...process.env, CMAKE_BUILD_PARALLEL_LEVEL: process.env.CMAKE_BUILD_PARALLEL_LEVEL ?? jobs },
+});
+if (result.status !== 0) {
+  console.error(`[build-native] failed (exit ${result.status})`);
+  process.exit(result.status ?? 1);
+}
+console.log(`[build-native] done in ${((Date.now() - started) / 1000).toFixed(0)} s → ${outDir}`);

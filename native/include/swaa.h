@@ -224,7 +224,8 @@ int32_t swaa_context_n_ctx(const swaa_context * ctx);
 // The tokens the context holds, in order (n_past of them). Owned by ctx.
 const swaa_token * swaa_context_tokens(const swaa_context * ctx);
 
-// Asks a running eval to stop at the next chunk boundary. Any thread. Cleared when the next eval starts.
+// Asks a running (or the next) eval or generate to stop at the next chunk or token boundary. Any
+// thread. The request is cleared when that call returns.
 void swaa_context_cancel(swaa_context * ctx);
 
 // Remembers the current state (e.g. the end of a document) so it can be returned to cheaply.
@@ -287,6 +288,26 @@ void         swaa_sampler_free(swaa_sampler * sampler);
 swaa_token   swaa_sampler_sample(swaa_sampler * sampler, const swaa_context * ctx);
 // Records prompt tokens for the repetition penalty without sampling.
 void         swaa_sampler_accept(swaa_sampler * sampler, swaa_token token);
+
+// ---------------------------------------------------------------------------------------------
+// Generation
+// ---------------------------------------------------------------------------------------------
+typedef enum swaa_stop_reason {
+    SWAA_STOP_EOG          = 0, // the model produced an end-of-generation token (not reported as a token)
+    SWAA_STOP_MAX_TOKENS   = 1,
+    SWAA_STOP_CANCELLED    = 2, // swaa_context_cancel() or the callback returned false
+    SWAA_STOP_CONTEXT_FULL = 3,
+} swaa_stop_reason;
+
+// Called with every generated token and its UTF-8 bytes (possibly part of a character).
+// Return false to stop.
+typedef bool (*swaa_token_callback)(swaa_token token, const char * piece, int32_t piece_len, void * user_data);
+
+// Samples from the last logits, reports the token, evaluates it in the decode phase, and repeats
+// until an end-of-generation token, max_tokens, a full context or a cancel. Needs a prior eval.
+swaa_status swaa_context_generate(swaa_context * ctx, swaa_sampler * sampler, int32_t max_tokens,
+                                  swaa_token_callback callback, void * user_data,
+                                  swaa_stop_reason * out_reason, int32_t * out_n_generated);
 
 // ---------------------------------------------------------------------------------------------
 // Tools

@@ -1,0 +1,109 @@
+// Module entry of swaa.node: version, loadModel (async, with progress), quantizeFile, and the
+// NativeModel / NativeContext classes.
+#include "context_wrap.h"
+#include "handles.h"
+#include "model_wrap.h"
+
+#include <atomic>
+
+namespace {
+
+class LoadModelWorker : public StatusWorker<Napi::AsyncProgressWorker<float>> {
+public:
+    LoadModelWorker(Napi::Env env, std::string path, swaa_model_params params, Napi::Function on_progress)
+        : StatusWorker(env), path_(std::move(path)), params_(params) {
+        if (!on_progress.IsEmpty()) progress_cb_ = Napi::Persistent(on_progress);
+    }
+    void Execute(const ExecutionProgress & progress) override {
+        progress_ = &progress;
+        params_.progress = &LoadModelWorker::OnLoadProgress;
+        params_.progress_user_data = this;
+        swaa_model * m = nullptr;
+        swaa_status st = swaa_model_load(path_.c_str(), params_, &m);
+        if (st != SWAA_OK) return Fail(st, swaa_last_error());
+        handle_ = std::make_shared<ModelHandle>();
+        handle_->model = m;
+    }
+    void OnProgress(const float * data, size_t count) override {
+        if (progress_cb_.IsEmpty() || count == 0) return;
+        Napi::Env env = Env();
+        Napi::HandleScope scope(env);
+        Napi::Value keep = progress_cb_.Call({Napi::Number::New(env, data[count - 1])});
+        if (keep.IsBoolean() && !keep.As<Napi::Boolean>().Value()) aborted_.store(true);
+    }
+    void OnOK() override { deferred_.Resolve(ModelWrap::NewInstance(Env(), handle_)); }
+
+private:
+    static bool OnLoadProgress(float p, void * ud) {
+        auto * self = static_cast<LoadModelWorker *>(ud);
+        self->progress_->Send(&p, 1);
+        return !self->aborted_.load();
+    }
+    std::string path_;
+    swaa_model_params params_;
+    Napi::FunctionReference progress_cb_;
+    const ExecutionProgress * progress_ = nullptr;
+    std::atomic<bool> aborted_{false};
+    std::shared_ptr<ModelHandle> handle_;
+};
+
+class QuantizeWorker : public StatusWorker<Napi::AsyncWorker> {
+public:
+    QuantizeWorker(Napi::Env env, std::string in, std::string out, std::string type, int threads)
+        : StatusWorker(env), in_(std::move(in)), out_(std::move(out)), type_(std::move(type)), threads_(threads) {}
+    void Execute() override {
+        swaa_status st = swaa_quantize_file(in_.c_str(), out_.c_str(), type_.c_str(), threads_);
+        if (st != SWAA_OK) Fail(st, swaa_last_error());
+    }
+    void OnOK() override { deferred_.Resolve(Env().Undefined()); }
+private:
+    std::string in_, out_, type_;
+    int threads_;
+};
+
+Napi::Value Version(const Napi::CallbackInfo & info) { return Napi::String::New(info.Env(), swaa_version()); }
+
+Napi::Value LoadModel(const Napi::CallbackInfo & info) {
+    Napi::Env env = info.Env();
+    if (!info[0].IsString()) throw Napi::TypeError::New(env, "path must be a string");
+    swaa_model_params params = swaa_model_default_params();
+    if (info[1].IsObject()) {
+        Napi::Object o = info[1].As<Napi::Object>();
+        const std::string device = o.Get("device").IsString() ? o.Get("device").As<Napi::String>().Utf8Value() : "auto";
+        if (device == "auto") params.device = SWAA_DEVICE_AUTO;
+        else if (device == "cpu") params.device = SWAA_DEVICE_CPU;
+        else if (device == "gpu") params.device = SWAA_DEVICE_GPU;
+        else throw Napi::TypeError::New(env, "device must be 'auto', 'cpu' or 'gpu'");
+        if (o.Get("useMmap").IsBoolean()) params.use_mmap = o.Get("useMmap").As<Napi::Boolean>().Value();
+    }
+    Napi::Function cb = info[2].IsFunction() ? info[2].As<Napi::Function>() : Napi::Function();
+    auto * w = new LoadModelWorker(env, info[0].As<Napi::String>().Utf8Value(), params, cb);
+    Napi::Promise p = w->deferred_.Promise();
+    w->Queue();
+    return p;
+}
+
+Napi::Value QuantizeFile(const Napi::CallbackInfo & info) {
+    Napi::Env env = info.Env();
+    if (!info[0].IsString() || !info[1].IsString() || !info[2].IsString()) {
+        throw Napi::TypeError::New(env, "quantizeFile(inPath, outPath, type, threads)");
+    }
+    auto * w = new QuantizeWorker(env, info[0].As<Napi::String>(), info[1].As<Napi::String>(), info[2].As<Napi::String>(),
+                                  info[3].IsNumber() ? info[3].As<Napi::Number>().Int32Value() : 0);
+    Napi::Promise p = w->deferred_.Promise();
+    w->Queue();
+    return p;
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+    exports.Set("version", Napi::Function::New(env, Version));
+    exports.Set("loadModel", Napi::Function::New(env, LoadModel));
+    exports.Set("quantizeFile", Napi::Function::New(env, QuantizeFile));
+    ModelWrap::Init(env, exports);
+    ContextWrap::Init(env, exports);
+    return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(swaa, Init)

@@ -1,0 +1,60 @@
+// Key-row selection and masks per chunk (SWAA.md semantics: key j visible to query i in an SWA
+// layer iff j <= i and (i - j <= W or j < k)).
+#include "attention_plan.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace swaa {
+
+AttnKind attn_kind(const ResolvedRecipe & recipe, const KvCache & cache, int il, swaa_phase phase) {
+    if (recipe.layer_full_in(il, phase)) return AttnKind::Full;
+    return cache.is_full(il) ? AttnKind::SwaFull : AttnKind::SwaRing;
+}
+
+void plan_chunk(AttnKind kind, const ResolvedRecipe & recipe, const KvCache & cache, int32_t s, int32_t n, AttnPlan & out) {
+    out.kind = kind;
+    out.ranges.clear();
+    out.key_pos.clear();
+    const int32_t end = s + n;
+    switch (kind) {
+        case AttnKind::Full:
+            out.ranges.push_back({0, end});
+            break;
+        case AttnKind::SwaFull: {
+            const int32_t sink_end = std::min(recipe.sinks, end);
+            const int32_t win_begin = std::max(sink_end, s - recipe.window);
+            if (win_begin <= sink_end) {
+                out.ranges.push_back({0, end});
+            } else {
+                if (sink_end > 0) out.ranges.push_back({0, sink_end});
+                out.ranges.push_back({win_begin, end});
+            }
+            break;
+        }
+        case AttnKind::SwaRing:
+            out.ranges.push_back({0, cache.ring_filled});
+            break;
+    }
+    for (const RowRange & r : out.ranges) {
+        for (int32_t row = r.begin; row < r.end; row++) {
+            out.key_pos.push_back(kind == AttnKind::SwaRing ? cache.ring_slot_pos[row] : row);
+        }
+    }
+    const int32_t n_kv = out.n_kv();
+    const float neg_inf = -std::numeric_limits<float>::infinity();
+    out.mask.assign((size_t) n * n_kv, neg_inf);
+    for (int32_t q = 0; q < n; q++) {
+        const int32_t i = s + q;
+        float * row = out.mask.data() + (size_t) q * n_kv;
+        for (int32_t c = 0; c < n_kv; c++) {
+            const int32_t j = out.key_pos[c];
+            if (j < 0) continue;
+            const bool visible = kind == AttnKind::Full ? j <= i : swa_visible(i, j, recipe.window, recipe.sinks);
+            if (visible) row[c] = 0.0f;
+        }
+    }
+}
+
+}  // namespace swaa

@@ -1,0 +1,205 @@
+// The flat C API (swaa.h) over the C++ core. Every entry point catches everything: no exception
+// crosses this boundary; failures become a status plus swaa_last_error().
+#include "context.h"
+#include "model.h"
+#include "swaa.h"
+
+#include "llama.h"
+
+#include <cstring>
+#include <new>
+
+namespace {
+
+// The opaque handles are the core objects themselves.
+swaa::Model * M(const swaa_model * m) { return const_cast<swaa::Model *>(reinterpret_cast<const swaa::Model *>(m)); }
+swaa::Context * C(const swaa_context * c) { return const_cast<swaa::Context *>(reinterpret_cast<const swaa::Context *>(c)); }
+
+template <typename F>
+swaa_status guarded(F && f) {
+    try {
+        return swaa::report(f());
+    } catch (const std::bad_alloc &) {
+        return swaa::report(swaa::error(SWAA_ERR_OUT_OF_MEMORY, "out of memory"));
+    } catch (const std::exception & e) {
+        return swaa::report(swaa::error(SWAA_ERR_INTERNAL, std::string("internal error: ") + e.what()));
+    } catch (...) {
+        return swaa::report(swaa::error(SWAA_ERR_INTERNAL, "internal error"));
+    }
+}
+
+swaa::Status need(bool ok, const char * what) {
+    return ok ? swaa::Status::ok() : swaa::error(SWAA_ERR_INVALID_ARGUMENT, what);
+}
+
+}  // namespace
+
+extern "C" {
+
+const char * swaa_version(void) {
+    static std::string v = std::string("0.1.0 (ggml ") + ggml_version() + ")";
+    return v.c_str();
+}
+
+swaa_model_params swaa_model_default_params(void) {
+    swaa_model_params p{};
+    p.device = SWAA_DEVICE_AUTO;
+    p.use_mmap = true;
+    return p;
+}
+
+swaa_status swaa_model_load(const char * path, swaa_model_params params, swaa_model ** out) {
+    return guarded([&] {
+        SWAA_TRY(need(path && out, "path and out_model must not be NULL"));
+        *out = nullptr;
+        std::unique_ptr<swaa::Model> m;
+        SWAA_TRY(swaa::Model::load(path, params, m));
+        *out = reinterpret_cast<swaa_model *>(m.release());
+        return swaa::Status::ok();
+    });
+}
+
+void swaa_model_free(swaa_model * model) { delete M(model); }
+
+swaa_status swaa_model_get_info(const swaa_model * model, swaa_model_info * out) {
+    return guarded([&] {
+        SWAA_TRY(need(model && out, "model and out_info must not be NULL"));
+        *out = M(model)->info;
+        return swaa::Status::ok();
+    });
+}
+
+const char * swaa_model_chat_template(const swaa_model * model) {
+    return model && M(model)->has_chat_template ? M(model)->chat_template.c_str() : nullptr;
+}
+
+const char * swaa_model_hash(const swaa_model * model) { return model ? M(model)->hash.c_str() : ""; }
+
+int32_t swaa_vocab_n_tokens(const swaa_model * model) { return llama_vocab_n_tokens(M(model)->vocab()); }
+swaa_token swaa_vocab_bos(const swaa_model * model) { return llama_vocab_bos(M(model)->vocab()); }
+swaa_token swaa_vocab_eos(const swaa_model * model) { return llama_vocab_eos(M(model)->vocab()); }
+bool swaa_vocab_is_eog(const swaa_model * model, swaa_token t) { return llama_vocab_is_eog(M(model)->vocab(), t); }
+bool swaa_vocab_add_bos(const swaa_model * model) { return llama_vocab_get_add_bos(M(model)->vocab()); }
+
+int32_t swaa_tokenize(const swaa_model * model, const char * text, int32_t text_len, swaa_token * tokens,
+                      int32_t n_tokens_max, bool add_special, bool parse_special) {
+    if (!model || !text) {
+        swaa::set_last_error("model and text must not be NULL");
+        return INT32_MIN;
+    }
+    return llama_tokenize(M(model)->vocab(), text, text_len, tokens, n_tokens_max, add_special, parse_special);
+}
+
+int32_t swaa_token_to_piece(const swaa_model * model, swaa_token token, char * buf, int32_t buf_len, bool render_special) {
+    if (!model || token < 0 || token >= M(model)->hparams.n_vocab) return 0;
+    if (llama_vocab_type(M(model)->vocab()) == LLAMA_VOCAB_TYPE_NONE) return 0;  // a model without a tokenizer (tests)
+    return llama_token_to_piece(M(model)->vocab(), token, buf, buf_len, 0, render_special);
+}
+
+swaa_recipe swaa_recipe_default(void) {
+    swaa_recipe r;
+    std::memset(&r, 0, sizeof(r));
+    r.window = SWAA_WINDOW_NONE;
+    return r;
+}
+
+swaa_status swaa_recipe_validate(const swaa_recipe * recipe, int32_t n_layer) {
+    return guarded([&] {
+        SWAA_TRY(need(recipe != nullptr, "recipe must not be NULL"));
+        swaa::ResolvedRecipe r;
+        return swaa::resolve_recipe(*recipe, n_layer, r);
+    });
+}
+
+swaa_context_params swaa_context_default_params(void) {
+    swaa_context_params p{};
+    p.n_ctx = 4096;
+    p.n_chunk = 512;
+    p.n_threads = 0;
+    p.kv_type = SWAA_KV_F16;
+    p.recipe = swaa_recipe_default();
+    return p;
+}
+
+uint64_t swaa_context_estimate_kv_bytes(const swaa_model * model, swaa_context_params params) {
+    if (!model) return 0;
+    const swaa::HParams & hp = M(model)->hparams;
+    swaa::ResolvedRecipe r;
+    if (!swaa::resolve_recipe(params.recipe, hp.n_layer, r).is_ok()) return 0;
+    const int32_t n_ctx = params.n_ctx > 0 ? params.n_ctx : hp.n_ctx_train;
+    const ggml_type type = params.kv_type == SWAA_KV_F32 ? GGML_TYPE_F32 : GGML_TYPE_F16;
+    return swaa::KvCache::estimate_bytes(r, n_ctx, std::max(1, params.n_chunk), hp.n_embd_k_gqa(), hp.n_embd_v_gqa(), type);
+}
+
+swaa_status swaa_context_create(swaa_model * model, swaa_context_params params, swaa_context ** out) {
+    return guarded([&] {
+        SWAA_TRY(need(model && out, "model and out_ctx must not be NULL"));
+        *out = nullptr;
+        std::unique_ptr<swaa::Context> c;
+        SWAA_TRY(swaa::Context::create(*M(model), params, c));
+        *out = reinterpret_cast<swaa_context *>(c.release());
+        return swaa::Status::ok();
+    });
+}
+
+void swaa_context_free(swaa_context * ctx) { delete C(ctx); }
+
+swaa_status swaa_context_eval(swaa_context * ctx, const swaa_token * tokens, int32_t n_tokens, swaa_phase phase,
+                              bool logits_all, swaa_prefill_progress_callback progress, void * user_data) {
+    return guarded([&] {
+        SWAA_TRY(need(ctx != nullptr, "ctx must not be NULL"));
+        return C(ctx)->eval(tokens, n_tokens, phase, logits_all, progress, user_data);
+    });
+}
+
+const float * swaa_context_logits(const swaa_context * ctx, int32_t i) { return ctx ? C(ctx)->logits(i) : nullptr; }
+int32_t swaa_context_n_logits(const swaa_context * ctx) { return ctx ? C(ctx)->n_logits() : 0; }
+int32_t swaa_context_n_past(const swaa_context * ctx) { return ctx ? C(ctx)->n_past() : 0; }
+int32_t swaa_context_n_ctx(const swaa_context * ctx) { return ctx ? C(ctx)->n_ctx() : 0; }
+const swaa_token * swaa_context_tokens(const swaa_context * ctx) { return ctx ? C(ctx)->tokens().data() : nullptr; }
+void swaa_context_cancel(swaa_context * ctx) { if (ctx) C(ctx)->cancel(); }
+
+swaa_status swaa_context_checkpoint(swaa_context * ctx) {
+    return guarded([&] {
+        SWAA_TRY(need(ctx != nullptr, "ctx must not be NULL"));
+        return C(ctx)->checkpoint();
+    });
+}
+
+swaa_status swaa_context_rewind(swaa_context * ctx) {
+    return guarded([&] {
+        SWAA_TRY(need(ctx != nullptr, "ctx must not be NULL"));
+        return C(ctx)->rewind();
+    });
+}
+
+int32_t swaa_context_checkpoint_n_past(const swaa_context * ctx) { return ctx ? C(ctx)->checkpoint_n_past() : -1; }
+
+swaa_status swaa_context_save_file(const swaa_context * ctx, const char * path) {
+    return guarded([&] {
+        SWAA_TRY(need(ctx && path, "ctx and path must not be NULL"));
+        return C(ctx)->save_file(path);
+    });
+}
+
+swaa_status swaa_context_load_file(swaa_context * ctx, const char * path) {
+    return guarded([&] {
+        SWAA_TRY(need(ctx && path, "ctx and path must not be NULL"));
+        return C(ctx)->load_file(path);
+    });
+}
+
+void swaa_context_get_metrics(const swaa_context * ctx, swaa_metrics * out) {
+    if (ctx && out) C(ctx)->get_metrics(*out);
+}
+
+void swaa_context_reset_metrics(swaa_context * ctx) { if (ctx) C(ctx)->reset_metrics(); }
+
+swaa_status swaa_context_layer_plan(const swaa_context * ctx, int32_t layer, swaa_layer_plan * out) {
+    return guarded([&] {
+        SWAA_TRY(need(ctx && out, "ctx and out must not be NULL"));
+        return C(ctx)->layer_plan(layer, *out);
+    });
+}
+
+}  // extern "C"

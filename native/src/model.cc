@@ -1,0 +1,348 @@
+// Loading a GGUF: header check, metadata, tensor table validation (presence, type, shape, bounds),
+// weight placement (mmap on CPU, upload on GPU), vocabulary, and model facts.
+#include "model.h"
+
+#include "ggml-cpu.h"
+#include "gguf.h"
+#include "llama.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <map>
+#include <mutex>
+
+namespace swaa {
+
+namespace {
+
+thread_local std::string g_llama_last_error;
+
+void ggml_log_sink(enum ggml_log_level level, const char * text, void *) {
+    if (level == GGML_LOG_LEVEL_ERROR) {
+        g_llama_last_error += text;
+        log(0, "ggml: %s", text);
+    }
+}
+
+bool weight_type_supported(ggml_type t) {
+    switch (t) {
+        case GGML_TYPE_F32: case GGML_TYPE_F16: case GGML_TYPE_BF16:
+        case GGML_TYPE_Q4_0: case GGML_TYPE_Q4_1: case GGML_TYPE_Q5_0: case GGML_TYPE_Q5_1: case GGML_TYPE_Q8_0:
+        case GGML_TYPE_Q2_K: case GGML_TYPE_Q3_K: case GGML_TYPE_Q4_K: case GGML_TYPE_Q5_K: case GGML_TYPE_Q6_K:
+        case GGML_TYPE_IQ4_NL: case GGML_TYPE_IQ4_XS:
+            return true;
+        default:
+            return false;
+    }
+}
+
+std::string shape_str(const int64_t * ne, int n) {
+    std::string s = "[";
+    for (int i = 0; i < n; i++) s += (i ? ", " : "") + std::to_string(ne[i]);
+    return s + "]";
+}
+
+uint64_t fnv1a(uint64_t h, const uint8_t * p, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        h ^= p[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+// general.file_type values of llama.cpp's llama_ftype enum that people meet.
+const char * file_type_name(int ft, const char * fallback) {
+    switch (ft) {
+        case 0: return "ALL_F32";
+        case 1: return "MOSTLY_F16";
+        case 2: return "MOSTLY_Q4_0";
+        case 3: return "MOSTLY_Q4_1";
+        case 7: return "MOSTLY_Q8_0";
+        case 8: return "MOSTLY_Q5_0";
+        case 9: return "MOSTLY_Q5_1";
+        case 10: return "MOSTLY_Q2_K";
+        case 11: return "MOSTLY_Q3_K_S";
+        case 12: return "MOSTLY_Q3_K_M";
+        case 13: return "MOSTLY_Q3_K_L";
+        case 14: return "MOSTLY_Q4_K_S";
+        case 15: return "MOSTLY_Q4_K_M";
+        case 16: return "MOSTLY_Q5_K_S";
+        case 17: return "MOSTLY_Q5_K_M";
+        case 18: return "MOSTLY_Q6_K";
+        case 32: return "MOSTLY_BF16";
+        default: return fallback;
+    }
+}
+
+}  // namespace
+
+void runtime_init() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        ggml_log_set(ggml_log_sink, nullptr);
+        llama_log_set(ggml_log_sink, nullptr);
+        llama_backend_init();
+        ggml_backend_load_all();
+    });
+}
+
+Model::~Model() {
+    if (vocab_model_) llama_model_free(vocab_model_);
+    if (weights_buf_) ggml_backend_buffer_free(weights_buf_);
+    if (meta_) ggml_free(meta_);
+    if (gguf_) gguf_free(gguf_);
+}
+
+Status Model::load(const std::string & path, const swaa_model_params & params, std::unique_ptr<Model> & out) {
+    runtime_init();
+    std::unique_ptr<Model> m(new Model());
+    g_llama_last_error.clear();
+    SWAA_TRY(m->load_impl(path, params));
+    out = std::move(m);
+    return Status::ok();
+}
+
+Status Model::load_impl(const std::string & p, const swaa_model_params & params) {
+    path = p;
+    SWAA_TRY(MappedFile::open(path, file_));
+    if (file_->size() < 24 || std::memcmp(file_->data(), "GGUF", 4) != 0) {
+        return error(SWAA_ERR_NOT_GGUF, path + " is not a GGUF model (the file does not start with 'GGUF')");
+    }
+    gguf_init_params gp{};
+    gp.no_alloc = true;
+    gp.ctx = &meta_;
+    gguf_ = gguf_init_from_buffer(file_->data(), file_->size(), gp);
+    if (!gguf_) {
+        std::string why = g_llama_last_error;
+        while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+        return error(SWAA_ERR_TRUNCATED, path + ": the GGUF header or tensor table is truncated or malformed" +
+                                             (why.empty() ? std::string() : " (" + why + ")"));
+    }
+    SWAA_TRY(read_hparams(gguf_, hparams));
+    if (params.progress && !params.progress(0.02f, params.progress_user_data)) {
+        return error(SWAA_ERR_CANCELLED, "model load cancelled");
+    }
+    SWAA_TRY(bind_tensors());
+    SWAA_TRY(place_weights(params));
+    SWAA_TRY(load_vocab());
+    compute_info();
+    if (params.progress) params.progress(1.0f, params.progress_user_data);
+    return Status::ok();
+}
+
+Status Model::bind_tensors() {
+    const size_t data_offset = gguf_get_data_offset(gguf_);
+    const int64_t n_tensors = gguf_get_n_tensors(gguf_);
+    for (int64_t i = 0; i < n_tensors; i++) {
+        const size_t end = data_offset + gguf_get_tensor_offset(gguf_, i) + gguf_get_tensor_size(gguf_, i);
+        if (end > file_->size()) {
+            return error(SWAA_ERR_TRUNCATED, path + " is truncated: tensor '" + gguf_get_tensor_name(gguf_, i) +
+                                                 "' ends at byte " + std::to_string(end) + " but the file has " +
+                                                 std::to_string(file_->size()) + " bytes");
+        }
+    }
+    const HParams & hp = hparams;
+    auto get = [&](const std::string & name, std::vector<int64_t> shape, bool required, ggml_tensor *& out) -> Status {
+        ggml_tensor * t = ggml_get_tensor(meta_, name.c_str());
+        if (!t) {
+            if (required) return error(SWAA_ERR_MISSING_TENSOR, "tensor '" + name + "' is missing");
+            out = nullptr;
+            return Status::ok();
+        }
+        const int nd = ggml_n_dims(t);
+        bool ok = (int) shape.size() >= nd;
+        for (size_t d = 0; ok && d < shape.size(); d++) ok = t->ne[d] == shape[d];
+        for (int d = (int) shape.size(); ok && d < GGML_MAX_DIMS; d++) ok = t->ne[d] == 1;
+        if (!ok) {
+            return error(SWAA_ERR_SHAPE_MISMATCH, "tensor '" + name + "' has shape " + shape_str(t->ne, std::max(nd, 1)) +
+                                                      ", expected " + shape_str(shape.data(), (int) shape.size()));
+        }
+        if (!weight_type_supported(t->type)) {
+            return error(SWAA_ERR_UNSUPPORTED_TYPE, "tensor '" + name + "' has type " + ggml_type_name(t->type) +
+                                                        ", which the runtime cannot compute with");
+        }
+        if (shape.size() == 1 && t->type != GGML_TYPE_F32) {
+            return error(SWAA_ERR_UNSUPPORTED_TYPE, "tensor '" + name + "' (a norm or bias) must be F32, not " +
+                                                        ggml_type_name(t->type));
+        }
+        out = t;
+        return Status::ok();
+    };
+
+    if (hp.n_vocab <= 0) {
+        ggml_tensor * emb = ggml_get_tensor(meta_, "token_embd.weight");
+        if (!emb) return error(SWAA_ERR_MISSING_TENSOR, "tensor 'token_embd.weight' is missing");
+        hparams.n_vocab = (int32_t) emb->ne[1];
+    }
+    Weights & w = weights;
+    SWAA_TRY(get("token_embd.weight", {hp.n_embd, hp.n_vocab}, true, w.tok_embd));
+    SWAA_TRY(get("output_norm.weight", {hp.n_embd}, true, w.output_norm));
+    SWAA_TRY(get("output.weight", {hp.n_embd, hp.n_vocab}, false, w.output));
+    if (!w.output) w.output = w.tok_embd;
+    SWAA_TRY(get("rope_freqs.weight", {hp.n_rot / 2}, false, w.rope_freqs));
+    w.layers.resize(hp.n_layer);
+    for (int il = 0; il < hp.n_layer; il++) {
+        LayerWeights & l = w.layers[il];
+        const std::string b = "blk." + std::to_string(il) + ".";
+        SWAA_TRY(get(b + "attn_norm.weight", {hp.n_embd}, true, l.attn_norm));
+        SWAA_TRY(get(b + "attn_q.weight", {hp.n_embd, hp.n_embd_q()}, true, l.wq));
+        SWAA_TRY(get(b + "attn_k.weight", {hp.n_embd, hp.n_embd_k_gqa()}, true, l.wk));
+        SWAA_TRY(get(b + "attn_v.weight", {hp.n_embd, hp.n_embd_v_gqa()}, true, l.wv));
+        SWAA_TRY(get(b + "attn_output.weight", {hp.n_embd_q(), hp.n_embd}, true, l.wo));
+        const bool bias_required = hp.arch == Arch::Qwen2;
+        SWAA_TRY(get(b + "attn_q.bias", {hp.n_embd_q()}, bias_required, l.bq));
+        SWAA_TRY(get(b + "attn_k.bias", {hp.n_embd_k_gqa()}, bias_required, l.bk));
+        SWAA_TRY(get(b + "attn_v.bias", {hp.n_embd_v_gqa()}, bias_required, l.bv));
+        const bool qk_norm = hp.arch == Arch::Qwen3;
+        SWAA_TRY(get(b + "attn_q_norm.weight", {hp.head_dim}, qk_norm, l.q_norm));
+        SWAA_TRY(get(b + "attn_k_norm.weight", {hp.head_dim}, qk_norm, l.k_norm));
+        SWAA_TRY(get(b + "ffn_norm.weight", {hp.n_embd}, true, l.ffn_norm));
+        SWAA_TRY(get(b + "ffn_gate.weight", {hp.n_embd, hp.n_ff}, true, l.ffn_gate));
+        SWAA_TRY(get(b + "ffn_up.weight", {hp.n_embd, hp.n_ff}, true, l.ffn_up));
+        SWAA_TRY(get(b + "ffn_down.weight", {hp.n_ff, hp.n_embd}, true, l.ffn_down));
+    }
+    return Status::ok();
+}
+
+Status Model::place_weights(const swaa_model_params & params) {
+    // Pick the device: a GPU backend compiled in and present, unless the caller asks for CPU.
+    ggml_backend_dev_t gpu_dev = nullptr;
+    if (params.device != SWAA_DEVICE_CPU) {
+        for (size_t i = 0; i < ggml_backend_dev_count(); i++) {
+            ggml_backend_dev_t dev = ggml_backend_dev_get(i);
+            if (ggml_backend_dev_type(dev) == GGML_BACKEND_DEVICE_TYPE_GPU) {
+                gpu_dev = dev;
+                break;
+            }
+        }
+        if (!gpu_dev && params.device == SWAA_DEVICE_GPU) {
+            return error(SWAA_ERR_BACKEND, "a GPU was requested but no CUDA or Metal device is available in this build");
+        }
+    }
+    gpu_device = gpu_dev;
+    const size_t data_offset = gguf_get_data_offset(gguf_);
+    const uint8_t * base = file_->data() + data_offset;
+    const int64_t n_tensors = gguf_get_n_tensors(gguf_);
+
+    if (!gpu_device && params.use_mmap) {
+        // Weights point into the mapping: no copy. The buffer spans the whole tensor data region.
+        weights_buf_ = ggml_backend_cpu_buffer_from_ptr(const_cast<uint8_t *>(base), file_->size() - data_offset);
+        if (!weights_buf_) return error(SWAA_ERR_OUT_OF_MEMORY, "could not wrap the mapped weights");
+        for (int64_t i = 0; i < n_tensors; i++) {
+            ggml_tensor * t = ggml_get_tensor(meta_, gguf_get_tensor_name(gguf_, i));
+            void * addr = const_cast<uint8_t *>(base + gguf_get_tensor_offset(gguf_, i));
+            if (ggml_backend_tensor_alloc(weights_buf_, t, addr) != GGML_STATUS_SUCCESS) {
+                return error(SWAA_ERR_INTERNAL, std::string("could not place tensor ") + t->name);
+            }
+        }
+        ggml_backend_buffer_set_usage(weights_buf_, GGML_BACKEND_BUFFER_USAGE_WEIGHTS);
+        return Status::ok();
+    }
+    ggml_backend_buffer_type_t buft = gpu_device ? ggml_backend_dev_buffer_type(gpu_device) : ggml_backend_cpu_buffer_type();
+    weights_buf_ = ggml_backend_alloc_ctx_tensors_from_buft(meta_, buft);
+    if (!weights_buf_) {
+        return error(SWAA_ERR_OUT_OF_MEMORY, std::string("not enough memory on ") +
+                                                 (gpu_device ? ggml_backend_dev_name(gpu_device) : "the CPU") + " for the weights");
+    }
+    ggml_backend_buffer_set_usage(weights_buf_, GGML_BACKEND_BUFFER_USAGE_WEIGHTS);
+    size_t done = 0, total = file_->size() - data_offset;
+    for (int64_t i = 0; i < n_tensors; i++) {
+        ggml_tensor * t = ggml_get_tensor(meta_, gguf_get_tensor_name(gguf_, i));
+        const size_t n = ggml_nbytes(t);
+        ggml_backend_tensor_set(t, base + gguf_get_tensor_offset(gguf_, i), 0, n);
+        done += n;
+        if (params.progress && !params.progress(0.05f + 0.9f * (float) done / (float) std::max<size_t>(total, 1),
+                                                params.progress_user_data)) {
+            return error(SWAA_ERR_CANCELLED, "model load cancelled");
+        }
+    }
+    return Status::ok();
+}
+
+Status Model::load_vocab() {
+    const int64_t tpl = gguf_find_key(gguf_, "tokenizer.chat_template");
+    if (tpl >= 0 && gguf_get_kv_type(gguf_, tpl) == GGUF_TYPE_STRING) {
+        chat_template = gguf_get_val_str(gguf_, tpl);
+        has_chat_template = true;
+    }
+    if (gguf_find_key(gguf_, "tokenizer.ggml.model") < 0) {
+        return error(SWAA_ERR_TOKENIZER, "the model has no tokenizer (tokenizer.ggml.model is missing)");
+    }
+    llama_model_params mp = llama_model_default_params();
+    mp.vocab_only = true;
+    g_llama_last_error.clear();
+    vocab_model_ = llama_model_load_from_file(path.c_str(), mp);
+    if (!vocab_model_) {
+        std::string why = g_llama_last_error;
+        while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+        return error(SWAA_ERR_TOKENIZER, "the vocabulary could not be loaded" + (why.empty() ? "" : ": " + why));
+    }
+    vocab_ = llama_model_get_vocab(vocab_model_);
+    if (llama_vocab_n_tokens(vocab_) != hparams.n_vocab) {
+        return error(SWAA_ERR_SHAPE_MISMATCH, "the tokenizer has " + std::to_string(llama_vocab_n_tokens(vocab_)) +
+                                                  " tokens but the embedding has " + std::to_string(hparams.n_vocab));
+    }
+    return Status::ok();
+}
+
+void Model::compute_info() {
+    swaa_model_info & i = info;
+    std::memset(&i, 0, sizeof(i));
+    snprintf(i.architecture, sizeof(i.architecture), "%s", hparams.arch_name.c_str());
+    snprintf(i.name, sizeof(i.name), "%s", gguf_get_string(gguf_, "general.name").c_str());
+    std::map<ggml_type, size_t> bytes_by_type;
+    const int64_t n_tensors = gguf_get_n_tensors(gguf_);
+    for (int64_t t = 0; t < n_tensors; t++) {
+        ggml_tensor * tensor = ggml_get_tensor(meta_, gguf_get_tensor_name(gguf_, t));
+        i.n_params += (uint64_t) ggml_nelements(tensor);
+        i.weight_bytes += ggml_nbytes(tensor);
+        if (ggml_n_dims(tensor) >= 2) bytes_by_type[tensor->type] += ggml_nbytes(tensor);
+    }
+    ggml_type main_type = GGML_TYPE_F32;
+    size_t best = 0;
+    for (auto & kv : bytes_by_type) {
+        if (kv.second > best) {
+            best = kv.second;
+            main_type = kv.first;
+        }
+    }
+    // Upper case as people write it ("Q4_K", "BF16"); ggml's names are mixed case.
+    std::string type_name = ggml_type_name(main_type);
+    for (char & c : type_name) c = (char) std::toupper((unsigned char) c);
+    snprintf(i.weight_type, sizeof(i.weight_type), "%s", type_name.c_str());
+    double ft = 0;
+    if (gguf_get_number(gguf_, "general.file_type", ft)) {
+        snprintf(i.file_type, sizeof(i.file_type), "%s", file_type_name(static_cast<int>(ft), i.weight_type));
+    } else {
+        snprintf(i.file_type, sizeof(i.file_type), "%s", i.weight_type);
+    }
+    snprintf(i.backend, sizeof(i.backend), "%s", gpu_device ? ggml_backend_dev_name(gpu_device) : "CPU");
+    i.file_bytes = file_->size();
+    i.n_vocab = hparams.n_vocab;
+    i.n_ctx_train = hparams.n_ctx_train;
+    i.n_embd = hparams.n_embd;
+    i.n_layer = hparams.n_layer;
+    i.n_head = hparams.n_head;
+    i.n_head_kv = hparams.n_head_kv;
+    i.head_dim = hparams.head_dim;
+    i.n_ff = hparams.n_ff;
+    i.rope_freq_base = hparams.rope_freq_base;
+    i.rope_freq_scale = hparams.rope_freq_scale;
+    i.tied_embeddings = weights.output == weights.tok_embd;
+
+    // Identity for saved states: the metadata + tensor table bytes, the size, and samples of the data.
+    uint64_t h = 1469598103934665603ull;
+    const size_t meta_bytes = std::min(file_->size(), gguf_get_data_offset(gguf_));
+    h = fnv1a(h, file_->data(), meta_bytes);
+    const size_t sample = std::min<size_t>(1 << 16, file_->size() - meta_bytes);
+    h = fnv1a(h, file_->data() + meta_bytes, sample);
+    h = fnv1a(h, file_->data() + file_->size() - sample, sample);
+    const uint64_t size = file_->size();
+    h = fnv1a(h, reinterpret_cast<const uint8_t *>(&size), sizeof(size));
+    char buf[32];
+    snprintf(buf, sizeof(buf), "%016llx", (unsigned long long) h);
+    hash = buf;
+}
+
+}  // namespace swaa

@@ -1,0 +1,85 @@
+// A loaded model: validated hyperparameters, weight tensors in a backend buffer (memory-mapped on
+// the CPU backend), the vocabulary (libllama, vocabulary only) and the facts the app shows.
+#pragma once
+
+#include "hparams.h"
+#include "mapped_file.h"
+#include "status.h"
+
+#include "ggml-backend.h"
+#include "ggml.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+struct gguf_context;
+struct llama_model;
+struct llama_vocab;
+
+namespace swaa {
+
+struct LayerWeights {
+    ggml_tensor * attn_norm = nullptr;
+    ggml_tensor * wq = nullptr;
+    ggml_tensor * wk = nullptr;
+    ggml_tensor * wv = nullptr;
+    ggml_tensor * wo = nullptr;
+    ggml_tensor * bq = nullptr;  // qwen2
+    ggml_tensor * bk = nullptr;
+    ggml_tensor * bv = nullptr;
+    ggml_tensor * q_norm = nullptr;  // qwen3
+    ggml_tensor * k_norm = nullptr;
+    ggml_tensor * ffn_norm = nullptr;
+    ggml_tensor * ffn_gate = nullptr;
+    ggml_tensor * ffn_up = nullptr;
+    ggml_tensor * ffn_down = nullptr;
+};
+
+struct Weights {
+    ggml_tensor * tok_embd = nullptr;
+    ggml_tensor * output_norm = nullptr;
+    ggml_tensor * output = nullptr;      // == tok_embd when tied
+    ggml_tensor * rope_freqs = nullptr;  // llama 3 frequency factors, optional
+    std::vector<LayerWeights> layers;
+};
+
+class Model {
+public:
+    ~Model();
+    Model() = default;
+    Model(const Model &) = delete;
+    Model & operator=(const Model &) = delete;
+
+    static Status load(const std::string & path, const swaa_model_params & params, std::unique_ptr<Model> & out);
+
+    HParams hparams;
+    Weights weights;
+    ggml_backend_dev_t gpu_device = nullptr;  // the GPU holding the weights, or null for the CPU
+    swaa_model_info info{};
+    std::string path;
+    std::string hash;
+    std::string chat_template;
+    bool has_chat_template = false;
+
+    const llama_vocab * vocab() const { return vocab_; }
+
+private:
+    Status load_impl(const std::string & path, const swaa_model_params & params);
+    Status bind_tensors();
+    Status place_weights(const swaa_model_params & params);
+    Status load_vocab();
+    void compute_info();
+
+    std::unique_ptr<MappedFile> file_;
+    gguf_context * gguf_ = nullptr;
+    ggml_context * meta_ = nullptr;         // tensor descriptors made by gguf
+    ggml_backend_buffer_t weights_buf_ = nullptr;
+    llama_model * vocab_model_ = nullptr;
+    const llama_vocab * vocab_ = nullptr;
+};
+
+// Initialises ggml/libllama logging and backends once per process.
+void runtime_init();
+
+}  // namespace swaa

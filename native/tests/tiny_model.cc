@@ -1,0 +1,115 @@
+// Random tiny GGUF writer for native tests (gguf API from ggml; weights quantized by ggml).
+#include "tiny_model.h"
+
+#include "gguf.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <cstdlib>
+#include <memory>
+#include <random>
+#include <vector>
+
+#ifdef _WIN32
+#include <process.h>
+#define getpid _getpid
+#else
+#include <unistd.h>
+#endif
+
+std::string temp_path(const std::string & name) {
+    const char * dir = std::getenv("TMPDIR");
+    return std::string(dir ? dir : "/tmp") + "/swaa-native-" + std::to_string((long) getpid()) + "-" + name;
+}
+
+bool write_tiny_model(const TinySpec & s, const std::string & path) {
+    gguf_context * g = gguf_init_empty();
+    const std::string a = s.arch;
+    gguf_set_val_str(g, "general.architecture", a.c_str());
+    gguf_set_val_str(g, "general.name", "tiny-test");
+    gguf_set_val_u32(g, (a + ".context_length").c_str(), s.n_ctx_train);
+    gguf_set_val_u32(g, (a + ".embedding_length").c_str(), s.n_embd);
+    gguf_set_val_u32(g, (a + ".block_count").c_str(), s.n_layer);
+    gguf_set_val_u32(g, (a + ".feed_forward_length").c_str(), s.n_ff);
+    gguf_set_val_u32(g, (a + ".attention.head_count").c_str(), s.n_head);
+    gguf_set_val_u32(g, (a + ".attention.head_count_kv").c_str(), s.n_head_kv);
+    gguf_set_val_u32(g, (a + ".attention.key_length").c_str(), s.head_dim);
+    gguf_set_val_u32(g, (a + ".attention.value_length").c_str(), s.head_dim);
+    gguf_set_val_f32(g, (a + ".attention.layer_norm_rms_epsilon").c_str(), 1e-6f);
+    gguf_set_val_f32(g, (a + ".rope.freq_base").c_str(), s.rope_base);
+    gguf_set_val_u32(g, (a + ".vocab_size").c_str(), s.n_vocab);
+    gguf_set_val_str(g, "tokenizer.ggml.model", "no_vocab");
+
+    struct T {
+        std::string name;
+        std::vector<int64_t> shape;
+        bool norm;
+    };
+    std::vector<T> tensors;
+    const int q = s.n_head * s.head_dim, kv = s.n_head_kv * s.head_dim;
+    tensors.push_back({"token_embd.weight", {s.n_embd, s.n_vocab}, false});
+    tensors.push_back({"output_norm.weight", {s.n_embd}, true});
+    if (!s.tied) tensors.push_back({"output.weight", {s.n_embd, s.n_vocab}, false});
+    for (int il = 0; il < s.n_layer; il++) {
+        const std::string b = "blk." + std::to_string(il) + ".";
+        tensors.push_back({b + "attn_norm.weight", {s.n_embd}, true});
+        tensors.push_back({b + "attn_q.weight", {s.n_embd, q}, false});
+        tensors.push_back({b + "attn_k.weight", {s.n_embd, kv}, false});
+        tensors.push_back({b + "attn_v.weight", {s.n_embd, kv}, false});
+        tensors.push_back({b + "attn_output.weight", {q, s.n_embd}, false});
+        if (a == "qwen2") {
+            tensors.push_back({b + "attn_q.bias", {q}, true});
+            tensors.push_back({b + "attn_k.bias", {kv}, true});
+            tensors.push_back({b + "attn_v.bias", {kv}, true});
+        }
+        if (a == "qwen3") {
+            tensors.push_back({b + "attn_q_norm.weight", {s.head_dim}, true});
+            tensors.push_back({b + "attn_k_norm.weight", {s.head_dim}, true});
+        }
+        tensors.push_back({b + "ffn_norm.weight", {s.n_embd}, true});
+        tensors.push_back({b + "ffn_gate.weight", {s.n_embd, s.n_ff}, false});
+        tensors.push_back({b + "ffn_up.weight", {s.n_embd, s.n_ff}, false});
+        tensors.push_back({b + "ffn_down.weight", {s.n_ff, s.n_embd}, false});
+    }
+
+    ggml_init_params ip{};
+    ip.mem_size = ggml_tensor_overhead() * (tensors.size() + 4);
+    ip.no_alloc = true;
+    ggml_context * ctx = ggml_init(ip);
+    std::mt19937 rng(s.seed);
+    std::normal_distribution<float> normal(0.0f, 1.0f);
+    std::vector<std::vector<uint8_t>> data;
+    data.reserve(tensors.size());
+    for (T & t : tensors) {
+        if (t.name == s.drop_tensor) continue;
+        std::vector<int64_t> shape = t.shape;
+        if (t.name == s.bad_shape_tensor) shape[0] += 1;
+        int64_t n = 1;
+        for (int64_t d : shape) n *= d;
+        std::vector<float> f(n);
+        for (float & x : f) {
+            // Norm weights near 1; matrices scaled by 1/sqrt(fan-in) times the spec's scale, except the
+            // embedding, which carries the scale directly so logits are well separated.
+            if (t.norm && t.name.find("bias") == std::string::npos) x = 1.0f + 0.1f * normal(rng);
+            else if (t.norm) x = 0.1f * normal(rng);
+            else if (t.name == "token_embd.weight" || t.name == "output.weight") x = 1.5f * normal(rng);
+            else x = s.scale * normal(rng) * 3.0f / std::sqrt((float) shape[0]);
+        }
+        const ggml_type type = t.norm ? GGML_TYPE_F32 : s.weight_type;
+        ggml_tensor * tensor = ggml_new_tensor(ctx, type, (int) shape.size(), shape.data());
+        ggml_set_name(tensor, t.name.c_str());
+        data.emplace_back(ggml_nbytes(tensor));
+        if (type == GGML_TYPE_F32) {
+            std::memcpy(data.back().data(), f.data(), f.size() * sizeof(float));
+        } else {
+            ggml_quantize_chunk(type, f.data(), data.back().data(), 0, n / shape[0], shape[0], nullptr);
+        }
+        gguf_add_tensor(g, tensor);
+        gguf_set_tensor_data(g, t.name.c_str(), data.back().data());
+    }
+    const bool ok = gguf_write_to_file(g, path.c_str(), false);
+    gguf_free(g);
+    ggml_free(ctx);
+    return ok;
+}
