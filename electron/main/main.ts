@@ -38,7 +38,14 @@ if (!app.requestSingleInstanceLock()) {
   let win: BrowserWindow | null = null;
   const paths = new UserPathPolicy();
   const stateFile = () => join(app.getPath('userData'), 'window-state.json');
-  const supervisor = new HostSupervisor(utilitySpawner, { dataDir: app.getPath('userData'), mode: 'electron' });
+  // Packaged, the demo model and presets ship as extra resources; in development they are in the repo.
+  const supervisor = new HostSupervisor(utilitySpawner, {
+    dataDir: app.getPath('userData'), mode: 'electron',
+    ...(app.isPackaged ? {
+      demoModelPath: join(process.resourcesPath, 'models', 'demo', 'demo.gguf'),
+      presetsPath: join(process.resourcesPath, 'models', 'presets.json'),
+    } : {}),
+  });
 
   const loadWindowState = (): WindowState => {
     let raw: unknown = null;
