@@ -27,7 +27,9 @@ async function makeHost() {
   };
   const finished = async (runId: string) => {
     const e = await log.waitFor((x) => (x.event === 'run.done' || x.event === 'run.error') && x.payload.runId === runId);
-    return e.event === 'run.done' ? e.payload.run : ({ status: 'error', error: e.payload.error } as unknown as RunRecord);
+    if (e.event === 'run.done') return e.payload.run;
+    if (e.event === 'run.error') return { status: 'error', error: e.payload.error } as unknown as RunRecord;
+    throw new Error('unreachable');
   };
   return { host, log, tmp, addText, finished, cacheFiles: () => readdirSync(join(tmp.dir, 'data', 'kv-cache')).filter((f) => f.endsWith('.kv')) };
 }

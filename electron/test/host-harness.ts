@@ -6,7 +6,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../host/paths.js';
-import type { AnyEvent } from '../shared/contract.js';
+import type { AnyEvent, EventOf } from '../shared/contract.js';
 
 export const ROOT = projectRoot();
 export const ADDON_PATH = join(ROOT, 'native', 'build', 'Release', 'swaa.node');
@@ -63,11 +63,14 @@ export class EventLog {
     });
   }
 
-  of<E extends AnyEvent['event']>(event: E, runId?: string): Extract<AnyEvent, { event: E }>['payload'][] {
-    return this.events
-      .filter((e): e is Extract<AnyEvent, { event: E }> => e.event === event)
-      .map((e) => e.payload)
-      .filter((p) => runId === undefined || (p as { runId?: string }).runId === runId);
+  of<E extends AnyEvent['event']>(event: E, runId?: string): EventOf<E>[] {
+    const out: EventOf<E>[] = [];
+    for (const e of this.events) {
+      if (e.event !== event) continue;
+      const p = e.payload as EventOf<E>;
+      if (runId === undefined || (p as { runId?: string }).runId === runId) out.push(p);
+    }
+    return out;
   }
 }
 
