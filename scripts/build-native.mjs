@@ -6,7 +6,7 @@
 //   --debug    debug build
 //   --portable no -march=native (for builds you ship)
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -45,6 +45,18 @@ const defines = [
 // A cache configured by plain cmake lacks cmake-js's variables: configure again (objects are kept).
 const cache = join(outDir, 'CMakeCache.txt');
 if (existsSync(cache) && !readFileSync(cache, 'utf8').includes('CMAKE_JS_VERSION')) rmSync(cache);
+if (cuda) {
+  // The CUDA toolkit on our build machines lacks cuBLAS; point SWAA_CUBLAS_DIR at an unpacked
+  // nvidia-cublas wheel (its include/ and lib/). One architecture keeps the build bounded.
+  defines.push(`--CDCMAKE_CUDA_ARCHITECTURES=${process.env.SWAA_CUDA_ARCH ?? '90'}`);
+  const cublas = process.env.SWAA_CUBLAS_DIR;
+  if (cublas) {
+    const lib = (name) => readdirSync(join(cublas, 'lib')).find((f) => f.startsWith(name + '.so'));
+    defines.push(`--CDCUDA_cublas_LIBRARY=${join(cublas, 'lib', lib('libcublas'))}`,
+      `--CDCUDA_cublasLt_LIBRARY=${join(cublas, 'lib', lib('libcublasLt'))}`,
+      `--CDCMAKE_CUDA_FLAGS=-I${join(cublas, 'include')}`, `--CDCMAKE_CXX_FLAGS=-I${join(cublas, 'include')}`);
+  }
+}
 const jobs = String(Math.max(1, cpus().length));
 const started = Date.now();
 const result = spawnSync(process.execPath, [cmakeJs, 'build', '--directory', join(root, 'native'), '--out', outDir, '--generator', 'Unix Makefiles',

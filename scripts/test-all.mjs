@@ -1,60 +1,85 @@
 #!/usr/bin/env node
 // Runs every test suite and ends with one line "N passed, N failed, N skipped" (all suites summed).
-// `node scripts/test-all.mjs [suite...]` runs only the named suites (native, unit, swaa, parity, e2e).
-// A suite that cannot run (e.g. the addon was not built) counts as failed, never as silently passed.
+// `node scripts/test-all.mjs [suite...]` runs only the named suites:
+//   native    the C++ tests (C API, error paths, SWAA against the plain reference attention)
+//   runtime   TypeScript tests of the runtime API, presets, eval scoring, bench FLOP model
+//   host      the engine host, documents, library, IPC contract (electron/)
+//   renderer  the React stores and components (vitest)
+//   parity    our runtime against llama.cpp (node-llama-cpp) on generated GGUFs
+//   e2e       the app in web mode driven through Debian's chromium
+// A suite that cannot run counts as failed, never as silently passed.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const tsx = join(root, 'node_modules', '.bin', 'tsx');
+const cacheDir = join(root, '.cache');
+mkdirSync(cacheDir, { recursive: true });
 
-const nativeTests = ['Release', 'Debug'].map((d) => join(root, 'native', 'build', d, 'swaa_tests'))
-  .concat([join(root, 'native', 'build', 'swaa_tests')]).find((p) => existsSync(p));
-
-/** node:test summary lines ("# pass 3") */
-function parseNodeTest(out) {
-  const num = (k) => Number((out.match(new RegExp(`^# ${k} (\\d+)`, 'm')) ?? [])[1] ?? 0);
-  return { passed: num('pass'), failed: num('fail') + num('cancelled'), skipped: num('skipped') + num('todo') };
+/** Test files under the given folders (Node 20's --test takes no globs). */
+function findTests(dirs, suffix) {
+  const out = [];
+  for (const d of dirs) {
+    const abs = join(root, d);
+    if (!existsSync(abs)) continue;
+    for (const e of readdirSync(abs, { recursive: true, withFileTypes: true })) {
+      const full = join(e.parentPath ?? e.path, e.name);
+      if (e.isFile() && e.name.endsWith(suffix) && !full.includes('node_modules')) out.push(relative(root, full));
+    }
+  }
+  return out.sort();
 }
+
+/** A node:test suite: spec output on the terminal, TAP into a file for the counts. */
+function nodeTestSuite(name, files, extra = []) {
+  const tap = join(cacheDir, `${name}.tap`);
+  return {
+    missing: files.length ? null : `no test files found for ${name}`,
+    cmd: process.execPath,
+    args: ['--import', 'tsx', '--test', ...extra, '--test-reporter=spec', '--test-reporter-destination=stdout',
+      '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files],
+    before: () => rmSync(tap, { force: true }),
+    parse: () => {
+      if (!existsSync(tap)) return null;
+      const text = readFileSync(tap, 'utf8');
+      const num = (k) => Number((text.match(new RegExp(`^# ${k} (\\d+)`, 'm')) ?? [])[1] ?? NaN);
+      if (Number.isNaN(num('pass'))) return null;
+      return { passed: num('pass'), failed: num('fail') + (num('cancelled') || 0), skipped: (num('skipped') || 0) + (num('todo') || 0) };
+    },
+  };
+}
+
+const nativeTests = ['Release', 'Debug', '.'].map((d) => join(root, 'native', 'build', d, 'swaa_tests')).find((p) => existsSync(p));
 
 const suites = {
   native: {
+    missing: nativeTests ? null : 'native/build/swaa_tests is missing: run `npm run build:native`',
     cmd: nativeTests, args: [],
     parse: (out) => {
       const m = out.match(/native: (\d+) passed, (\d+) failed/);
       return m ? { passed: +m[1], failed: +m[2], skipped: 0 } : null;
     },
-    missing: nativeTests ? null : 'native/build/*/swaa_tests is missing: run `npm run build:native`',
   },
-  unit: {
-    cmd: tsx,
-    args: ['--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', '--test-reporter-destination=' + join(root, '.cache', 'unit.tap'),
-      'native/addon/**/*.test.ts', 'models/**/*.test.ts', 'electron/**/*.test.ts', 'bench/**/*.test.ts'],
-    parseFile: join(root, '.cache', 'unit.tap'),
-    parse: parseNodeTest,
-  },
-  parity: {
-    cmd: tsx, args: ['native/tests/parity/run.ts'],
-    parse: (out) => {
-      const m = out.match(/parity: (\d+)\/(\d+) models, (\d+)\/(\d+) prompts identical/);
-      return m ? { passed: +m[1], failed: +m[2] - +m[1], skipped: 0 } : null;
-    },
-  },
+  runtime: nodeTestSuite('runtime', findTests(['native/addon', 'native/tests/ts', 'models', 'bench'], '.test.ts')),
+  host: nodeTestSuite('host', findTests(['electron'], '.test.ts')),
   renderer: {
-    cmd: 'npm', args: ['run', '--silent', 'test:renderer'],
+    cmd: join(root, 'node_modules', '.bin', 'vitest'), args: ['run', '--config', 'renderer/vite.config.ts'],
     parse: (out) => {
       const m = out.match(/Tests\s+(?:(\d+) failed \| )?(\d+) passed(?: \| (\d+) skipped)?/);
       return m ? { passed: +m[2], failed: +(m[1] ?? 0), skipped: +(m[3] ?? 0) } : null;
     },
   },
-  e2e: {
-    cmd: 'npm', args: ['run', '--silent', 'test:e2e:run'],
+  parity: {
+    cmd: join(root, 'node_modules', '.bin', 'tsx'), args: ['native/tests/parity/run.ts'],
     parse: (out) => {
-      const m = out.match(/e2e: (\d+) passed, (\d+) failed(?:, (\d+) skipped)?/);
-      return m ? { passed: +m[1], failed: +m[2], skipped: +(m[3] ?? 0) } : null;
+      const m = out.match(/parity: (\d+)\/(\d+) models, (\d+)\/(\d+) prompts identical/);
+      return m ? { passed: +m[1], failed: +m[2] - +m[1], skipped: 0 } : null;
     },
+  },
+  e2e: {
+    ...nodeTestSuite('e2e', findTests(['e2e'], '.e2e.ts'), ['--test-concurrency=1']),
+    prepare: ['npm', ['run', '--silent', 'build:renderer']],
   },
 };
 
@@ -64,17 +89,21 @@ const totals = { passed: 0, failed: 0, skipped: 0 };
 const lines = [];
 for (const name of order) {
   const suite = suites[name];
-  if (!suite) { console.error(`unknown suite ${name}`); process.exit(2); }
+  if (!suite) { console.error(`unknown suite ${name} (known: ${Object.keys(suites).join(', ')})`); process.exit(2); }
   console.log(`\n=== ${name} ===`);
+  const started = Date.now();
   let result;
   if (suite.missing) {
     console.log(suite.missing);
     result = { passed: 0, failed: 1, skipped: 0 };
   } else {
+    if (suite.prepare) {
+      const prep = await run(...suite.prepare);
+      if (prep.code !== 0) console.log(`[${name}] preparation failed (exit ${prep.code})`);
+    }
+    suite.before?.();
     const { code, out } = await run(suite.cmd, suite.args);
-    let text = out;
-    if (suite.parseFile && existsSync(suite.parseFile)) text = (await import('node:fs')).readFileSync(suite.parseFile, 'utf8');
-    result = suite.parse(text);
+    result = suite.parse(out);
     if (!result) {
       console.log(`[${name}] produced no test summary (exit ${code}): counted as one failure`);
       result = { passed: 0, failed: 1, skipped: 0 };
@@ -83,7 +112,7 @@ for (const name of order) {
       result.failed = 1;
     }
   }
-  lines.push(`${name}: ${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped`);
+  lines.push(`${name}: ${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   for (const k of Object.keys(totals)) totals[k] += result[k];
 }
 console.log('\n' + lines.join('\n'));
@@ -92,7 +121,7 @@ process.exit(totals.failed === 0 ? 0 : 1);
 
 function run(cmd, args) {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: root, env: { ...process.env, FORCE_COLOR: '0' }, shell: false });
+    const child = spawn(cmd, args, { cwd: root, env: { ...process.env, FORCE_COLOR: '0' } });
     let out = '';
     child.stdout.on('data', (d) => { out += d; process.stdout.write(d); });
     child.stderr.on('data', (d) => { out += d; process.stderr.write(d); });

@@ -1,0 +1,153 @@
+/**
+ * The runtime seen from TypeScript: errors carry the runtime's code, streaming never blocks the
+ * event loop, cancel via AbortSignal is honoured within a chunk and leaves the context usable,
+ * document reuse, and a saved document state restored in another process.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadModel, SwaaError, type Model } from '../../addon/index.js';
+import { ask } from '../../addon/qa.js';
+import { demoModelPath, longDocument, missingPrerequisite, repoRoot } from './fixtures.js';
+
+const skip = missingPrerequisite();
+if (skip) console.log(`# SKIP runtime tests: ${skip}`);
+
+let modelPromise: Promise<Model> | undefined;
+const model = () => (modelPromise ??= loadModel(demoModelPath, { device: 'cpu' }));
+
+test('model facts come from the GGUF', { skip: skip ?? false }, async () => {
+  const m = await model();
+  assert.equal(m.info.architecture, 'qwen3');
+  assert.ok(m.info.nLayer >= 1 && m.info.nHead >= m.info.nHeadKv);
+  assert.equal(m.info.backend, 'CPU');
+  assert.match(m.hash, /^[0-9a-f]{16}$/);
+  const kvFull = m.estimateKvBytes({ contextSize: 4096 });
+  // F16 K and V for every layer and position.
+  assert.equal(kvFull, 2 * 2 * m.info.nLayer * 4096 * m.info.nHeadKv * m.info.headDim);
+  const kvRing = m.estimateKvBytes({ contextSize: 4096, chunkSize: 256, recipe: { window: 256, sinks: 16, faLayers: { kind: 'none' }, faDecode: false, questionFa: false } });
+  assert.equal(kvRing, 2 * 2 * m.info.nLayer * (16 + 256 + 256) * m.info.nHeadKv * m.info.headDim);
+});
+
+test('tokenize and detokenize round-trip text', { skip: skip ?? false }, async () => {
+  const m = await model();
+  const text = 'The access code of Mira Castell is 4821.';
+  const tokens = m.tokenize(text);
+  assert.ok(tokens.length > 3);
+  assert.equal(m.detokenize(tokens), text);
+});
+
+test('runtime errors carry the runtime code and a specific message', { skip: skip ?? false }, async () => {
+  await assert.rejects(loadModel('/nonexistent/file.gguf'), (e: unknown) =>
+    e instanceof SwaaError && e.code === 'SWAA_ERR_IO' && e.message.includes('/nonexistent/file.gguf'));
+  const dir = mkdtempSync(join(tmpdir(), 'swaa-rt-'));
+  const bogus = join(dir, 'bogus.gguf');
+  writeFileSync(bogus, 'not a model at all, just text that is long enough');
+  await assert.rejects(loadModel(bogus), (e: unknown) => e instanceof SwaaError && e.code === 'SWAA_ERR_NOT_GGUF');
+  const m = await model();
+  assert.throws(() => m.createContext({ recipe: { window: -3, sinks: 0, faLayers: { kind: 'none' }, faDecode: false, questionFa: false } }),
+    (e: unknown) => e instanceof SwaaError && e.code === 'SWAA_ERR_INVALID_RECIPE');
+  const ctx = m.createContext({ contextSize: 16 });
+  await assert.rejects(ctx.prefill(new Array(40).fill(5), { phase: 'document' }),
+    (e: unknown) => e instanceof SwaaError && e.code === 'SWAA_ERR_CONTEXT_OVERFLOW' && e.message.includes('16'));
+  ctx.dispose();
+});
+
+test('prefill and generation stream without blocking the event loop', { skip: skip ?? false }, async () => {
+  const m = await model();
+  const ctx = m.createContext({ contextSize: 4096, chunkSize: 128, threads: 2 });
+  const tokens = m.tokenize(longDocument(80));
+  let ticks = 0;
+  const timer = setInterval(() => { ticks++; }, 1);
+  const progress: number[] = [];
+  const ticksAtProgress: number[] = [];
+  await ctx.prefill(tokens, { phase: 'document', onProgress: (p) => { progress.push(p.done); ticksAtProgress.push(ticks); } });
+  const events: Array<'tick' | 'token'> = [];
+  let lastTicks = ticks;
+  await ctx.generate({
+    maxTokens: 12, sampler: { temperature: 0 },
+    onToken: () => { if (ticks !== lastTicks) events.push('tick'); lastTicks = ticks; events.push('token'); },
+  });
+  clearInterval(timer);
+  ctx.dispose();
+  // Progress arrived chunk by chunk, ending at the total.
+  assert.ok(progress.length >= 2, `progress events: ${progress.length}`);
+  assert.equal(progress.at(-1), tokens.length);
+  // Timers ran between progress events: the JS thread was free while chunks were computed.
+  assert.ok(new Set(ticksAtProgress).size > 1, 'timer callbacks ran during prefill');
+  assert.ok(events.filter((e) => e === 'token').length >= 1);
+});
+
+test('cancel via AbortSignal stops a prefill within one chunk and leaves the context usable', { skip: skip ?? false }, async () => {
+  const m = await model();
+  const ctx = m.createContext({ contextSize: 4096, chunkSize: 64, threads: 2 });
+  const tokens = m.tokenize(longDocument(100));
+  assert.ok(tokens.length > 6 * 64);
+  const abort = new AbortController();
+  let chunksSeen = 0;
+  await assert.rejects(ctx.prefill(tokens, {
+    phase: 'document', signal: abort.signal,
+    onProgress: () => { if (++chunksSeen === 2) abort.abort(); },
+  }), (e: unknown) => e instanceof SwaaError && e.code === 'SWAA_ERR_CANCELLED');
+  // At most one more chunk ran after the abort (it was in flight).
+  assert.ok(ctx.nPast >= 2 * 64 && ctx.nPast <= 3 * 64 && ctx.nPast % 64 === 0, `nPast ${ctx.nPast}`);
+  await ctx.prefill(tokens.slice(ctx.nPast), { phase: 'document' });
+  assert.equal(ctx.nPast, tokens.length);
+  ctx.dispose();
+});
+
+test('a second question on a cached document skips the document prefill and answers like a cold run', { skip: skip ?? false }, async () => {
+  const m = await model();
+  const recipe = { window: 128, sinks: 8, faLayers: { kind: 'odd' as const }, faDecode: true, questionFa: false };
+  const doc = m.tokenize(longDocument(60));
+  const q1 = m.tokenize('\nQuestion: What is the access code of Mira Castell?\nAnswer:');
+  const q2 = m.tokenize('\nQuestion: Which shelf holds item 14?\nAnswer:');
+  const warm = m.createContext({ contextSize: 4096, chunkSize: 128, recipe });
+  const first = await ask(warm, { documentTokens: doc, questionTokens: q1, maxTokens: 8 });
+  const second = await ask(warm, { documentTokens: doc, questionTokens: q2, maxTokens: 8 });
+  assert.equal(first.documentCached, false);
+  assert.equal(second.documentCached, true);
+  assert.equal(second.prefillTokens, q2.length);
+  const cold = m.createContext({ contextSize: 4096, chunkSize: 128, recipe });
+  const coldSecond = await ask(cold, { documentTokens: doc, questionTokens: q2, maxTokens: 8 });
+  assert.deepEqual(second.answerTokens, coldSecond.answerTokens);
+  warm.dispose();
+  cold.dispose();
+});
+
+test('a saved document state restores in a new process with identical next-token logits', { skip: skip ?? false }, async () => {
+  const m = await model();
+  const dir = mkdtempSync(join(tmpdir(), 'swaa-state-'));
+  const statePath = join(dir, 'doc.swaa');
+  const recipe = { window: 128, sinks: 8, faLayers: { kind: 'even' as const }, faDecode: false, questionFa: false };
+  const doc = m.tokenize(longDocument(50));
+  const question = m.tokenize('\nQuestion: What is the access code of Mira Castell?\nAnswer:');
+  const ctx = m.createContext({ contextSize: 2048, chunkSize: 128, recipe });
+  await ctx.prefill(doc, { phase: 'document' });
+  await ctx.saveState(statePath);
+  await ctx.prefill(question, { phase: 'question' });
+  const want = Array.from(ctx.logits());
+  ctx.dispose();
+  const childScript = join(dir, 'child.mts');
+  writeFileSync(childScript, `
+    import { loadModel } from ${JSON.stringify(join(repoRoot, 'native/addon/index.ts'))};
+    import { writeFileSync } from 'node:fs';
+    const m = await loadModel(${JSON.stringify(demoModelPath)}, { device: 'cpu' });
+    const ctx = m.createContext({ contextSize: 2048, chunkSize: 128, recipe: ${JSON.stringify(recipe)} });
+    await ctx.loadState(${JSON.stringify(statePath)});
+    await ctx.prefill(${JSON.stringify(question)}, { phase: 'question' });
+    writeFileSync(${JSON.stringify(join(dir, 'logits.json'))}, JSON.stringify({ nPast: ctx.nPast, logits: Array.from(ctx.logits()) }));
+  `);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', childScript], { cwd: repoRoot, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const got = JSON.parse(readFileSync(join(dir, 'logits.json'), 'utf8')) as { nPast: number; logits: number[] };
+  assert.equal(got.nPast, doc.length + question.length);
+  assert.deepEqual(got.logits, want);
+  // A context with another recipe refuses the file with a clear error.
+  const other = m.createContext({ contextSize: 2048, chunkSize: 128 });
+  await assert.rejects(other.loadState(statePath), (e: unknown) => e instanceof SwaaError && e.code === 'SWAA_ERR_STATE_MISMATCH');
+  other.dispose();
+});
