@@ -139,6 +139,27 @@ describe('SWAA Desk in the browser (npm run web)', { skip: missing.length > 0 ? 
     await shot(page, 'document-cached');
   });
 
+  it('works from the keyboard', async () => {
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to the question');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'question');
+    const before = await runCards().first().getAttribute('data-run-id');
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type('What is the start date of Tamsin Quarles?');
+    await page.keyboard.press('ControlOrMeta+Enter');
+    await page.waitForFunction((old) => document.querySelector('[data-testid="run-card"]')?.getAttribute('data-run-id') !== old, before);
+    await waitForRuns('done', 1);
+    const fast = presetButtons().nth(1);
+    await fast.focus();
+    await page.keyboard.press('Space');
+    assert.equal(await fast.getAttribute('aria-pressed'), 'true');
+    await page.keyboard.press('Space');
+    assert.equal(await fast.getAttribute('aria-pressed'), 'false');
+    await shot(page, 'keyboard');
+  });
+
   it('compares three presets side by side and charts them', async () => {
     await choosePresets([0, 1, 2]);
     assert.match(await page.locator('form.ask button[type="submit"]').textContent() ?? '', /Compare 3 recipes/);

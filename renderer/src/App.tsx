@@ -1,5 +1,5 @@
 /** The window: header, library on the left, question and answers in the middle, model and recipes on the right. */
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { useApp, useLibrary, useModels, useStores } from './bridge/stores';
 import { selectedModel } from './stores/modelStore';
 import { Library } from './components/Library';
@@ -8,9 +8,11 @@ import { ModelPanel } from './components/ModelPanel';
 import { RecipePanel } from './components/RecipePanel';
 import { AskBox } from './components/AskBox';
 import { Answers } from './components/Answers';
-import { Charts } from './components/Charts';
 import { ThemeToggle } from './components/ThemeToggle';
 import { ErrorNote } from './components/ErrorNote';
+
+// The charting library is most of the bundle: it loads after the first paint.
+const Charts = lazy(() => import('./components/Charts').then((m) => ({ default: m.Charts })));
 
 export function App() {
   const { runs, recipes } = useStores();
@@ -26,7 +28,8 @@ export function App() {
 
   return (
     <div className="app">
-      <a className="skip" href="#question">Skip to the question</a>
+      <a className="skip" href="#question"
+        onClick={(e) => { e.preventDefault(); document.getElementById('question')?.focus(); }}>Skip to the question</a>
       <header className="topbar">
         <h1>SWAA Desk</h1>
         <span className="muted small-text">
@@ -46,7 +49,9 @@ export function App() {
         <main className="center">
           <AskBox />
           <Answers />
-          <Charts />
+          <Suspense fallback={<p className="muted">Loading charts…</p>}>
+            <Charts />
+          </Suspense>
         </main>
         <div className="side">
           <ModelPanel />

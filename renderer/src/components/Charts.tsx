@@ -7,7 +7,7 @@ import {
   Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis,
 } from 'recharts';
 import { useModels, useRecipes, useRuns, useStores } from '../bridge/stores';
-import { rowsByRecipe } from '../lib/chartData';
+import { coincidingSeries, rowsByRecipe } from '../lib/chartData';
 import { contextSteps } from '../lib/contextSteps';
 import { describeError, type FriendlyError } from '../lib/errors';
 import { formatBytes, formatCount, formatMs } from '../lib/format';
@@ -130,9 +130,15 @@ function KvCurve() {
   }, [bridge, model?.id, maxContext, series]);
 
   if (!model || maxContext <= 0) return null;
+  const overlaps = coincidingSeries(series.map((s) => s.label), points);
   return (
     <figure className="chart wide" data-testid="kv-curve">
       <figcaption>KV memory against context length — {model.name}</figcaption>
+      {overlaps.map((group) => (
+        <p key={group[0]} className="muted small-text">
+          {group.join(', ')} draw one line: they keep the same KV rows (FA decode or full-attention layers keep a layer’s whole cache).
+        </p>
+      ))}
       <ErrorNote error={error} context="KV estimate" />
       <ResponsiveContainer width="100%" height={240}>
         <LineChart data={points} margin={{ left: 8, right: 16 }}>

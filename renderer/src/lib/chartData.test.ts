@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rowsByRecipe } from './chartData';
+import { coincidingSeries, rowsByRecipe } from './chartData';
 import { metrics, preset, record, SWA_ODD, FULL } from '../test/fixtures';
 
 describe('chart rows', () => {
@@ -28,5 +28,13 @@ describe('chart rows', () => {
     const rows = rowsByRecipe(history, presets);
     expect(rows).toHaveLength(1);
     expect(rows[0]!.label).toBe('Custom 1');
+  });
+});
+
+describe('KV curve', () => {
+  it('names the recipes whose lines lie on top of each other', () => {
+    const points = [{ context: 1024, A: 2, B: 2, C: 1, D: 1, E: 3 }, { context: 2048, A: 4, B: 4, C: 1, D: 1, E: 3 }];
+    expect(coincidingSeries(['A', 'B', 'C', 'D', 'E'], points)).toEqual([['A', 'B'], ['C', 'D']]);
+    expect(coincidingSeries(['A'], [])).toEqual([]);
   });
 });

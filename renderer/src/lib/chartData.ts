@@ -39,3 +39,14 @@ export function rowsByRecipe(history: readonly RunRecord[], presets: readonly Pr
   }));
   return rows.sort((a, b) => (order.get(a.key) ?? Infinity) - (order.get(b.key) ?? Infinity));
 }
+
+/** Groups of series whose values are equal at every point (their lines lie on top of each other). */
+export function coincidingSeries(labels: string[], points: Record<string, number | string>[]): string[][] {
+  if (points.length === 0) return [];
+  const byValues = new Map<string, string[]>();
+  for (const label of labels) {
+    const key = points.map((p) => p[label]).join('|');
+    byValues.set(key, [...(byValues.get(key) ?? []), label]);
+  }
+  return [...byValues.values()].filter((g) => g.length > 1);
+}
