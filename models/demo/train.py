@@ -47,20 +47,27 @@ def encode_example(tok, ex, max_q=None):
     return ids, mask
 
 
-def schedule(f):
-    """curriculum by training fraction f -> (min_len, max_len, lm_coef)"""
+def schedule(f, gate=None):
+    """curriculum -> (min_len, max_len, lm_coef). f = training fraction; gate = the fraction at
+    which retrieval emerged on short documents (running answer-token accuracy > 0.8), None
+    before that. Documents stay short until the skill appears (or f reaches 0.6), then the
+    remaining budget ramps lengths 1.1k -> 2.2k -> 4.8k tokens."""
     if f < 0.2:
         return 100, 500, 1.0
-    if f < 0.5:
+    if gate is None and f < 0.6:
+        return 100, 500, 0.1
+    g = gate if gate is not None else 0.6
+    p = (f - g) / (1 - g)
+    if p < 0.3:
         return 200, 1100, 0.1
-    if f < 0.75:
+    if p < 0.6:
         return 200, 2200, 0.1
     return 400, 4800, 0.1
 
 
-def make_batch(tok, step, f, seed, tokens_per_step):
+def make_batch(tok, step, f, seed, tokens_per_step, gate=None):
     rng = random.Random(seed * 1000003 + step)
-    lo, hi, lm = schedule(f)
+    lo, hi, lm = schedule(f, gate)
     L = rng.randint(lo, hi)
     bs = max(1, tokens_per_step // L)
     nq = max(2, min(12, L // 60))  # ask about many facts per document: more answer signal per token
@@ -124,11 +131,13 @@ def main():
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": nodecay, "weight_decay": 0.0}],
                             lr=a.lr, betas=(0.9, 0.95))
     step, elapsed = 0, 0.0
+    gate, ema = None, 0.0
     if os.path.exists(a.ckpt):
         ck = torch.load(a.ckpt, weights_only=False)
         model.load_state_dict(ck["model"])
         opt.load_state_dict(ck["opt"])
         step, elapsed = ck["step"], ck.get("elapsed", 0.0)
+        gate, ema = ck.get("gate"), ck.get("ema", 0.0)
         print(f"resumed from step {step} ({elapsed/60:.1f} min trained)", flush=True)
     print(f"params {sum(p.numel() for p in model.parameters())/1e6:.3f}M cfg {cfg.to_dict()}", flush=True)
     ev_short = build_eval(tok, 24, 300)
@@ -149,7 +158,7 @@ def main():
         lr = a.lr * min(1.0, (step + 1) / warm) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * f)))
         for g in opt.param_groups:
             g["lr"] = lr
-        x, m, valid, lm, L = make_batch(tok, step, f, a.seed, a.tokens_per_step)
+        x, m, valid, lm, L = make_batch(tok, step, f, a.seed, a.tokens_per_step, gate)
         h = model.hidden(x[:, :-1])
         y = x[:, 1:]
         mm = m[:, 1:]
@@ -175,6 +184,11 @@ def main():
         ntok += int(vv.sum())
         step += 1
         hist.append((ans_loss.item(), lm_loss.item(), acc.item()))
+        ema = 0.95 * ema + 0.05 * acc.item()
+        if gate is None and f >= 0.2 and ema > 0.8:
+            gate = f
+            print(f"GATE: answer-token accuracy EMA {ema:.3f} > 0.8 at step {step}, f {f:.3f}: "
+                  f"moving to long documents", flush=True)
         if step % 10 == 0:
             al, ll, ac = [sum(v) / len(v) for v in zip(*hist)]
             hist = []
@@ -185,16 +199,16 @@ def main():
             es, el_ = eval_em(model, ev_short), eval_em(model, ev_long)
             print(f"EVAL step {step} heldout_EM@300tok {es:.3f} heldout_EM@1000tok {el_:.3f}", flush=True)
         if step % 50 == 0:
-            save(model, opt, step, t0, cfg, a.ckpt)
-    save(model, opt, step, t0, cfg, a.ckpt)
+            save(model, opt, step, t0, cfg, a.ckpt, gate, ema)
+    save(model, opt, step, t0, cfg, a.ckpt, gate, ema)
     es, el_ = eval_em(model, ev_short), eval_em(model, ev_long)
     print(f"EVAL step {step} heldout_EM@300tok {es:.3f} heldout_EM@1000tok {el_:.3f}", flush=True)
     print(f"done: {step} steps, {(time.time()-t0)/60:.1f} min", flush=True)
 
 
-def save(model, opt, step, t0, cfg, ckpt):
+def save(model, opt, step, t0, cfg, ckpt, gate=None, ema=0.0):
     torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step,
-                "elapsed": time.time() - t0, "cfg": cfg.to_dict()}, ckpt + ".tmp")
+                "elapsed": time.time() - t0, "cfg": cfg.to_dict(), "gate": gate, "ema": ema}, ckpt + ".tmp")
     os.replace(ckpt + ".tmp", ckpt)
     torch.save({"model": model.state_dict(), "cfg": cfg.to_dict(), "step": step},
                os.path.join(os.path.dirname(os.path.abspath(ckpt)), "model_last.pt"))

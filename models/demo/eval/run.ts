@@ -1,0 +1,158 @@
+/**
+ * `npm run eval [-- options]` — held-out accuracy of the demo model on OUR runtime (native/addon),
+ * under full attention, every preset (demo-scaled recipes) and two diagnostics (naive SWA,
+ * question FA), by document length. Writes models/demo/EVAL.md, eval-results.json, eval-chart.svg.
+ *
+ *   npm run eval                       # full run (see DEFAULTS; ~20 min on 2 shared CPU cores)
+ *   npm run eval -- --quick            # smoke run (2 lengths, 4 documents), written to models/demo/eval/quick/
+ *   npm run eval -- --n 20 --lengths 500,1000 --recipes full,naive --model other.gguf --out /tmp/x
+ *
+ * Per document, every recipe runs back to back (fresh context each; the document is prefilled
+ * once and every question on it reuses the cached document, as the app does), so load from other
+ * processes on a shared machine hits all recipes alike.
+ */
+import { parseArgs } from 'node:util';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cpus } from 'node:os';
+import { loadModel, runtimeVersion } from '../../../native/addon/index.js';
+import { ask } from '../../../native/addon/qa.js';
+import { makeHeldout } from './heldout.js';
+import { buildDemoPrompt, type DemoPrompt } from './prompt.js';
+import { describeRecipe, evalRecipes } from './recipes.js';
+import { scoreAnswer } from './score.js';
+import { writeReport, type EvalRecord, type EvalResults } from './report.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const demoDir = join(here, '..');
+const root = join(demoDir, '..', '..');
+
+const DEFAULTS = { lengths: '500,1000,2000,4000', n: 30, questions: 2, seed: 4321, maxTokens: 40, threads: 2 };
+const QUICK = { lengths: '500,2000', n: 4, questions: 1 };
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean' }, n: { type: 'string' }, questions: { type: 'string' }, lengths: { type: 'string' },
+      seed: { type: 'string' }, model: { type: 'string' }, recipes: { type: 'string' }, out: { type: 'string' },
+      threads: { type: 'string' }, 'max-tokens': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(`usage: npm run eval -- [--quick] [--n DOCS] [--questions PER_DOC] [--lengths 500,1000,2000,4000]
+  [--seed 4321] [--model models/demo/demo.gguf] [--recipes full,quality,...] [--out DIR] [--threads 2] [--max-tokens 40]
+defaults: ${JSON.stringify(DEFAULTS)}; --quick: ${JSON.stringify(QUICK)} written to models/demo/eval/quick/`);
+    return 0;
+  }
+  const quick = values.quick ?? false;
+  const lengths = (values.lengths ?? (quick ? QUICK.lengths : DEFAULTS.lengths)).split(',').map(Number).filter((x) => x > 0);
+  const n = Number(values.n ?? (quick ? QUICK.n : DEFAULTS.n));
+  const questions = Number(values.questions ?? (quick ? QUICK.questions : DEFAULTS.questions));
+  const seed = Number(values.seed ?? DEFAULTS.seed);
+  const threads = Number(values.threads ?? DEFAULTS.threads);
+  const maxTokens = Number(values['max-tokens'] ?? DEFAULTS.maxTokens);
+  const modelPath = resolve(values.model ?? join(demoDir, 'demo.gguf'));
+  const outDir = resolve(values.out ?? (quick ? join(here, 'quick') : demoDir));
+  mkdirSync(outDir, { recursive: true });
+
+  const tStart = performance.now();
+  const modelStat = statSync(modelPath);
+  const model = await loadModel(modelPath, { device: 'cpu' });
+  let recipes = evalRecipes(model.info);
+  if (values.recipes) {
+    const want = values.recipes.split(',');
+    recipes = recipes.filter((r) => want.includes(r.id));
+  }
+  console.error(`eval: ${relative(root, modelPath)} (${model.info.name}, ${model.info.nLayer} layers, mtime ${modelStat.mtime.toISOString()})`);
+  for (const r of recipes) console.error(`  ${r.id.padEnd(12)} ${describeRecipe(r.recipe)}`);
+
+  const docs = makeHeldout({ lengths, n, questions, seed });
+  const tGen = performance.now();
+  console.error(`eval: ${docs.length} documents, ${docs.reduce((s, d) => s + d.questions.length, 0)} questions ` +
+    `(generated in ${((tGen - tStart) / 1000).toFixed(1)} s)`);
+
+  // tokenize once; one context size per length bucket so KV bytes compare across recipes
+  const prompts = docs.map((d) => d.questions.map((q) =>
+    buildDemoPrompt(model, d.document, q.question, { charStart: q.fact_char_start, charEnd: q.fact_char_end })));
+  const ctxSize = new Map<number, number>();
+  docs.forEach((d, i) => {
+    const need = Math.max(...prompts[i].map((p) => p.documentTokens.length + p.questionTokens.length)) + maxTokens;
+    ctxSize.set(d.length, Math.max(ctxSize.get(d.length) ?? 0, need));
+  });
+  for (const [L, s] of ctxSize) ctxSize.set(L, Math.ceil(s / 256) * 256);
+
+  const records: EvalRecord[] = [];
+  const kvEstimate: Record<string, Record<number, number>> = {};
+  for (const r of recipes) {
+    kvEstimate[r.id] = {};
+    for (const [L, s] of ctxSize) kvEstimate[r.id][L] = model.estimateKvBytes({ contextSize: s, threads, recipe: r.recipe });
+  }
+  let lastLog = 0;
+  for (let di = 0; di < docs.length; di++) {
+    const d = docs[di];
+    for (const r of recipes) {
+      const ctx = model.createContext({ contextSize: ctxSize.get(d.length)!, threads, recipe: r.recipe });
+      try {
+        for (let qi = 0; qi < d.questions.length; qi++) {
+          const q = d.questions[qi];
+          const p: DemoPrompt = prompts[di][qi];
+          const rep = await ask(ctx, {
+            documentTokens: p.documentTokens, questionTokens: p.questionTokens, maxTokens,
+            sampler: { temperature: 0 },
+          });
+          const s = scoreAnswer(rep.answer, q);
+          const W = r.recipe.window;
+          records.push({
+            recipe: r.id, length: d.length, doc: d.index, q: qi,
+            question: q.question, expected: q.value, answer: rep.answer, parsedValue: s.parsed.value,
+            valueMatch: s.valueMatch, exact: s.exact, stopReason: rep.stopReason,
+            documentTokens: p.documentTokens.length, questionTokens: p.questionTokens.length,
+            factStartToken: p.factStartToken, factEndToken: p.factEndToken, factDistance: p.factDistance,
+            window: W, beyondWindow: W === null ? null : p.factDistance > W,
+            documentCached: rep.documentCached, prefillTokens: rep.prefillTokens, prefillMs: rep.prefillMs,
+            decodeTokens: rep.decodeTokens, decodeMs: rep.decodeMs, kvBytes: rep.metrics.kvBytes,
+            contextSize: ctx.contextSize,
+          });
+        }
+      } finally {
+        ctx.dispose();
+      }
+    }
+    const now = performance.now();
+    if (now - lastLog > 15000 || di === docs.length - 1) {
+      lastLog = now;
+      const done = records.filter((x) => x.length === d.length);
+      const acc = (id: string) => {
+        const xs = done.filter((x) => x.recipe === id);
+        return xs.length ? `${Math.round((100 * xs.filter((x) => x.valueMatch).length) / xs.length)}%` : '-';
+      };
+      console.error(`eval: ${di + 1}/${docs.length} documents, ${((now - tStart) / 1000).toFixed(0)} s | len ${d.length}: ` +
+        recipes.map((r) => `${r.id} ${acc(r.id)}`).join(' '));
+    }
+  }
+  const tEnd = performance.now();
+  const results: EvalResults = {
+    meta: {
+      date: new Date().toISOString(),
+      command: `npm run eval${process.argv.slice(2).length ? ' -- ' + process.argv.slice(2).join(' ') : ''}`,
+      model: relative(root, modelPath), modelMtime: modelStat.mtime.toISOString(), modelHash: model.hash,
+      modelInfo: model.info, runtime: runtimeVersion(),
+      lengths, documentsPerLength: n, questionsPerDocument: questions, seed, maxTokens, threads,
+      contextSizes: Object.fromEntries(ctxSize), kvEstimate,
+      machine: `${cpus().length} CPU cores (${cpus()[0]?.model ?? '?'}), shared`,
+      seconds: { total: (tEnd - tStart) / 1000, generate: (tGen - tStart) / 1000 },
+    },
+    recipes: recipes.map((r) => ({ ...r, description: describeRecipe(r.recipe) })),
+    records,
+  };
+  model.dispose();
+  const files = writeReport(results, outDir);
+  console.error(`eval: done in ${((tEnd - tStart) / 1000 / 60).toFixed(1)} min; wrote ${files.map((f) => relative(root, f)).join(', ')}`);
+  return 0;
+}
+
+main().then((code) => process.exit(code), (err) => {
+  console.error(err instanceof Error ? err.stack : err);
+  process.exit(1);
+});
