@@ -88,10 +88,22 @@ defaults: ${JSON.stringify(DEFAULTS)}; --quick: ${JSON.stringify(QUICK)} written
     kvEstimate[r.id] = {};
     for (const [L, s] of ctxSize) kvEstimate[r.id][L] = model.estimateKvBytes({ contextSize: s, threads, recipe: r.recipe });
   }
+  // warm-up (first graph builds and allocations are slow): one short document under every recipe
+  {
+    const i = docs.findIndex((d) => d.length === Math.min(...lengths));
+    for (const r of recipes) {
+      const ctx = model.createContext({ contextSize: ctxSize.get(docs[i].length)!, threads, recipe: r.recipe });
+      try {
+        await ask(ctx, { documentTokens: prompts[i][0].documentTokens, questionTokens: prompts[i][0].questionTokens, maxTokens: 4 });
+      } finally { ctx.dispose(); }
+    }
+  }
   let lastLog = 0;
   for (let di = 0; di < docs.length; di++) {
     const d = docs[di];
-    for (const r of recipes) {
+    // rotate the recipe order per document so no recipe always runs first (or right after the heaviest)
+    const order = recipes.map((_, k) => recipes[(k + di) % recipes.length]);
+    for (const r of order) {
       const ctx = model.createContext({ contextSize: ctxSize.get(d.length)!, threads, recipe: r.recipe });
       try {
         for (let qi = 0; qi < d.questions.length; qi++) {
@@ -131,6 +143,8 @@ defaults: ${JSON.stringify(DEFAULTS)}; --quick: ${JSON.stringify(QUICK)} written
         recipes.map((r) => `${r.id} ${acc(r.id)}`).join(' '));
     }
   }
+  const rank = new Map(recipes.map((r, k) => [r.id, k]));
+  records.sort((a, b) => a.length - b.length || a.doc - b.doc || rank.get(a.recipe)! - rank.get(b.recipe)! || a.q - b.q);
   const tEnd = performance.now();
   const results: EvalResults = {
     meta: {
