@@ -23,7 +23,9 @@ if (missing.length > 0) {
   for (const m of missing) console.log(`SKIP web e2e: ${m}`);
 }
 
-describe('SWAA Desk in the browser (npm run web)', { skip: missing.length > 0 ? missing.join('; ') : false }, () => {
+// A skipped test (not a skipped suite), so the runner counts the skip.
+if (missing.length > 0) it('SWAA Desk in the browser (npm run web)', { skip: missing.join('; ') }, () => {});
+else describe('SWAA Desk in the browser (npm run web)', () => {
   let server: WebServer;
   let browser: BrowserContext;
   let page: Page;
@@ -140,8 +142,9 @@ describe('SWAA Desk in the browser (npm run web)', { skip: missing.length > 0 ? 
   });
 
   it('works from the keyboard', async () => {
-    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-    await page.keyboard.press('Tab');
+    // Clicking the title puts the keyboard's starting point at the top; the skip link comes just before it.
+    await page.click('h1');
+    await page.keyboard.press('Shift+Tab');
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to the question');
     await page.keyboard.press('Enter');
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'question');
