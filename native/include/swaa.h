@@ -28,6 +28,7 @@ typedef int32_t swaa_pos;
 typedef struct swaa_model   swaa_model;
 typedef struct swaa_context swaa_context;
 typedef struct swaa_sampler swaa_sampler;
+typedef struct swaa_adapter swaa_adapter;
 
 // ---------------------------------------------------------------------------------------------
 // Status codes
@@ -267,6 +268,22 @@ typedef struct swaa_layer_plan {
     int32_t kv_rows;       // rows allocated
 } swaa_layer_plan;
 swaa_status swaa_context_layer_plan(const swaa_context * ctx, int32_t layer, swaa_layer_plan * out);
+
+// ---------------------------------------------------------------------------------------------
+// LoRA adapters (llama.cpp's GGUF adapter format)
+// ---------------------------------------------------------------------------------------------
+// Loads an adapter for this model (shapes checked against it). The adapter must outlive every
+// context it is attached to.
+swaa_status swaa_adapter_load(const swaa_model * model, const char * path, swaa_adapter ** out_adapter);
+void        swaa_adapter_free(swaa_adapter * adapter);
+
+// Attaches an adapter (NULL detaches) at a scale (1 = as trained). As in SWAA, whose SWA-adapted
+// adapters are for long prompts, it applies only to a sequence whose first evaluation is longer than
+// the recipe's window; shorter prompts and full-attention recipes run the base weights. Call before
+// the first eval of a sequence.
+swaa_status swaa_context_set_adapter(swaa_context * ctx, const swaa_adapter * adapter, float scale);
+// Whether the current sequence runs with the adapter.
+bool        swaa_context_adapter_active(const swaa_context * ctx);
 
 // ---------------------------------------------------------------------------------------------
 // Sampling

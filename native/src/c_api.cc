@@ -1,6 +1,7 @@
 // The flat C API (swaa.h) over the C++ core. Every entry point catches everything: no exception
 // crosses this boundary; failures become a status plus swaa_last_error().
 #include "context.h"
+#include "lora_adapter.h"
 #include "model.h"
 #include "swaa.h"
 
@@ -201,5 +202,27 @@ swaa_status swaa_context_layer_plan(const swaa_context * ctx, int32_t layer, swa
         return C(ctx)->layer_plan(layer, *out);
     });
 }
+
+swaa_status swaa_adapter_load(const swaa_model * model, const char * path, swaa_adapter ** out) {
+    return guarded([&] {
+        SWAA_TRY(need(model && path && out, "model, path and out_adapter must not be NULL"));
+        *out = nullptr;
+        std::unique_ptr<swaa::LoraAdapter> a;
+        SWAA_TRY(swaa::LoraAdapter::load(*M(model), path, a));
+        *out = reinterpret_cast<swaa_adapter *>(a.release());
+        return swaa::Status::ok();
+    });
+}
+
+void swaa_adapter_free(swaa_adapter * adapter) { delete reinterpret_cast<swaa::LoraAdapter *>(adapter); }
+
+swaa_status swaa_context_set_adapter(swaa_context * ctx, const swaa_adapter * adapter, float scale) {
+    return guarded([&] {
+        SWAA_TRY(need(ctx != nullptr, "ctx must not be NULL"));
+        return C(ctx)->set_adapter(reinterpret_cast<const swaa::LoraAdapter *>(adapter), scale);
+    });
+}
+
+bool swaa_context_adapter_active(const swaa_context * ctx) { return ctx && C(ctx)->adapter_active(); }
 
 }  // extern "C"

@@ -120,6 +120,10 @@ Status Context::eval_keep_cancel(const swaa_token * tokens, int32_t n, swaa_phas
     }
     n_logits_ = 0;
     logits_.clear();
+    if (n_past() == 0) {
+        // SWAA's adapted LoRA is for prompts the window cannot cover.
+        adapter_active_ = adapter_ && recipe_.windowed && n > recipe_.window;
+    }
     const auto t0 = std::chrono::steady_clock::now();
     const int32_t chunk = phase == SWAA_PHASE_DECODE ? 1 : params_.n_chunk;
     int32_t done = 0;
@@ -165,6 +169,10 @@ Status Context::eval_chunk(const swaa_token * tokens, int32_t n, swaa_phase phas
     shape.n = n;
     shape.n_out = logits_all ? n : 1;
     shape.layer_kind.resize(hp.n_layer);
+    if (adapter_active_) {
+        shape.lora = adapter_;
+        shape.lora_scale = adapter_scale_;
+    }
     std::array<AttnPlan, 3> plans;
     for (int il = 0; il < hp.n_layer; il++) {
         const AttnKind kind = attn_kind(recipe_, cache_, il, phase);
@@ -236,6 +244,14 @@ Status Context::eval_chunk(const swaa_token * tokens, int32_t n, swaa_phase phas
 }
 
 void Context::truncate(int32_t n) { tokens_.resize(n); }
+
+Status Context::set_adapter(const LoraAdapter * adapter, float scale) {
+    if (adapter && adapter->model() != &model_) return error(SWAA_ERR_INVALID_ARGUMENT, "the adapter was loaded for another model");
+    if (n_past() > 0) return error(SWAA_ERR_PHASE, "attach the adapter before the first evaluation of a sequence");
+    adapter_ = adapter;
+    adapter_scale_ = scale;
+    return Status::ok();
+}
 
 Status Context::checkpoint() {
     if (n_past() == 0) return error(SWAA_ERR_PHASE, "nothing to checkpoint: the context is empty");

@@ -58,6 +58,9 @@ public:
     // Rows of the last-eval logits hold the sampled position; used by the sampler.
     const float * last_logits() const { return logits(-1); }
 
+    Status set_adapter(const LoraAdapter * adapter, float scale);
+    bool adapter_active() const { return adapter_active_; }
+
     // Counters the generate loop adds to.
     void add_decode_time(double ms) { decode_ms_ += ms; }
 
@@ -85,6 +88,10 @@ private:
     std::vector<uint8_t> cp_ring_;
     std::vector<int32_t> cp_slot_pos_;
     int32_t cp_ring_filled_ = 0;
+
+    const LoraAdapter * adapter_ = nullptr;
+    float adapter_scale_ = 1.0f;
+    bool adapter_active_ = false;  // decided at a sequence's first eval
 
     int32_t prompt_tokens_ = 0;
     double prefill_ms_ = 0;

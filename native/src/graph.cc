@@ -26,6 +26,18 @@ ggml_tensor * gather_rows(ggml_context * ctx, ggml_tensor * cache, int32_t head_
     return out;
 }
 
+// W x, plus scale * B (A x) when a LoRA adapter adapts W.
+ggml_tensor * matmul(ggml_context * ctx, const ChunkShape & shape, ggml_tensor * w, ggml_tensor * x) {
+    ggml_tensor * y = ggml_mul_mat(ctx, w, x);
+    if (!shape.lora) return y;
+    const LoraPair * p = shape.lora->find(w);
+    if (!p) return y;
+    const float rank = (float) p->b->ne[0];
+    const float scale = shape.lora->alpha() != 0.0f ? shape.lora_scale * shape.lora->alpha() / rank : shape.lora_scale;
+    ggml_tensor * ab = ggml_mul_mat(ctx, p->b, ggml_mul_mat(ctx, p->a, x));
+    return ggml_add(ctx, y, ggml_scale(ctx, ab, scale));
+}
+
 }  // namespace
 
 ChunkInputs build_chunk_graph(ggml_context * ctx, ggml_cgraph * gf, const Model & model, const KvCache & cache,
@@ -64,9 +76,9 @@ ChunkInputs build_chunk_graph(ggml_context * ctx, ggml_cgraph * gf, const Model 
         ggml_tensor * residual = cur;
         cur = rms_norm(ctx, cur, L.attn_norm, hp.rms_eps);
 
-        ggml_tensor * q = ggml_mul_mat(ctx, L.wq, cur);
-        ggml_tensor * k = ggml_mul_mat(ctx, L.wk, cur);
-        ggml_tensor * v = ggml_mul_mat(ctx, L.wv, cur);
+        ggml_tensor * q = matmul(ctx, shape, L.wq, cur);
+        ggml_tensor * k = matmul(ctx, shape, L.wk, cur);
+        ggml_tensor * v = matmul(ctx, shape, L.wv, cur);
         if (L.bq) q = ggml_add(ctx, q, L.bq);
         if (L.bk) k = ggml_add(ctx, k, L.bk);
         if (L.bv) v = ggml_add(ctx, v, L.bv);
@@ -96,14 +108,14 @@ ChunkInputs build_chunk_graph(ggml_context * ctx, ggml_cgraph * gf, const Model 
         ggml_tensor * attn = ggml_flash_attn_ext(ctx, q, keys, values, in.masks[(int) kind], kq_scale, 0.0f, 0.0f);
         ggml_prec_set_acc(attn, GGML_PREC_F32);
         cur = ggml_reshape_2d(ctx, attn, hp.head_dim_v * hp.n_head, n);  // attn is [head_dim, n_head, n]
-        cur = ggml_mul_mat(ctx, L.wo, cur);
+        cur = matmul(ctx, shape, L.wo, cur);
         cur = ggml_add(ctx, cur, residual);
 
         residual = cur;
         cur = rms_norm(ctx, cur, L.ffn_norm, hp.rms_eps);
-        ggml_tensor * gate = ggml_mul_mat(ctx, L.ffn_gate, cur);
-        ggml_tensor * up = ggml_mul_mat(ctx, L.ffn_up, cur);
-        cur = ggml_mul_mat(ctx, L.ffn_down, ggml_swiglu_split(ctx, gate, up));
+        ggml_tensor * gate = matmul(ctx, shape, L.ffn_gate, cur);
+        ggml_tensor * up = matmul(ctx, shape, L.ffn_up, cur);
+        cur = matmul(ctx, shape, L.ffn_down, ggml_swiglu_split(ctx, gate, up));
         cur = ggml_add(ctx, cur, residual);
     }
 

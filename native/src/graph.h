@@ -5,6 +5,7 @@
 
 #include "attention_plan.h"
 #include "kv_cache.h"
+#include "lora_adapter.h"
 #include "model.h"
 
 #include <array>
@@ -26,6 +27,8 @@ struct ChunkShape {
     int32_t n_out = 0;    // rows with logits
     std::array<const AttnPlan *, 3> plans{};  // per AttnKind, null when no layer uses it
     std::vector<AttnKind> layer_kind;         // per layer
+    const LoraAdapter * lora = nullptr;       // applied to every weight it adapts, when set
+    float lora_scale = 1.0f;
 };
 
 // Adds the chunk's nodes to gf (ctx must be no_alloc). Returns the input/output tensors.

@@ -183,6 +183,7 @@ Status Context::load_file(const std::string & path) {
         }
     }
     tokens_ = std::move(toks);
+    adapter_active_ = adapter_ && recipe_.windowed && (int32_t) tokens_.size() > recipe_.window;
     cache_.ring_slot_pos = std::move(slot_pos);
     cache_.ring_filled = ring_filled;
     n_logits_ = 0;

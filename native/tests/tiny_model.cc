@@ -96,6 +96,7 @@ bool write_tiny_model(const TinySpec & s, const std::string & path) {
             else if (t.name == "token_embd.weight" || t.name == "output.weight") x = 1.5f * normal(rng);
             else x = s.scale * normal(rng) * 3.0f / std::sqrt((float) shape[0]);
         }
+        if (s.transform) s.transform(t.name, f, shape);
         const ggml_type type = t.norm ? GGML_TYPE_F32 : s.weight_type;
         ggml_tensor * tensor = ggml_new_tensor(ctx, type, (int) shape.size(), shape.data());
         ggml_set_name(tensor, t.name.c_str());
@@ -107,6 +108,60 @@ bool write_tiny_model(const TinySpec & s, const std::string & path) {
         }
         gguf_add_tensor(g, tensor);
         gguf_set_tensor_data(g, t.name.c_str(), data.back().data());
+    }
+    const bool ok = gguf_write_to_file(g, path.c_str(), false);
+    gguf_free(g);
+    ggml_free(ctx);
+    return ok;
+}
+
+void lora_factors(const std::string & name, int64_t in, int64_t out, int rank, uint32_t seed, std::vector<float> & a,
+                  std::vector<float> & b) {
+    std::seed_seq seq(name.begin(), name.end());
+    std::vector<uint32_t> k(1);
+    seq.generate(k.begin(), k.end());
+    std::mt19937 rng(seed ^ k[0]);
+    std::normal_distribution<float> normal(0.0f, 1.0f);
+    a.resize((size_t) rank * in);
+    b.resize((size_t) out * rank);
+    for (float & x : a) x = normal(rng) / std::sqrt((float) in);
+    for (float & x : b) x = 0.5f * normal(rng) / std::sqrt((float) rank);
+}
+
+bool write_tiny_lora(const TinySpec & s, const std::string & path, const std::vector<std::string> & targets, int rank,
+                     float alpha, uint32_t seed) {
+    gguf_context * g = gguf_init_empty();
+    gguf_set_val_str(g, "general.architecture", s.arch.c_str());
+    gguf_set_val_str(g, "general.type", "adapter");
+    gguf_set_val_str(g, "adapter.type", "lora");
+    gguf_set_val_f32(g, "adapter.lora.alpha", alpha);
+    ggml_init_params ip{};
+    ip.mem_size = ggml_tensor_overhead() * (2 * targets.size() + 2);
+    ip.no_alloc = true;
+    ggml_context * ctx = ggml_init(ip);
+    std::vector<std::vector<float>> keep;
+    keep.reserve(2 * targets.size());
+    for (const std::string & name : targets) {
+        // Shapes of the tiny model's weights.
+        const int q = s.n_head * s.head_dim, kv = s.n_head_kv * s.head_dim;
+        int64_t in = s.n_embd, out = s.n_embd;
+        if (name.find("attn_q.") != std::string::npos) out = q;
+        else if (name.find("attn_k.") != std::string::npos || name.find("attn_v.") != std::string::npos) out = kv;
+        else if (name.find("attn_output") != std::string::npos) in = q;
+        else if (name.find("ffn_gate") != std::string::npos || name.find("ffn_up") != std::string::npos) out = s.n_ff;
+        else if (name.find("ffn_down") != std::string::npos) in = s.n_ff;
+        std::vector<float> a, b;
+        lora_factors(name, in, out, rank, seed, a, b);
+        ggml_tensor * ta = ggml_new_tensor_2d(ctx, GGML_TYPE_F32, in, rank);
+        ggml_tensor * tb = ggml_new_tensor_2d(ctx, GGML_TYPE_F32, rank, out);
+        ggml_set_name(ta, (name + ".lora_a").c_str());
+        ggml_set_name(tb, (name + ".lora_b").c_str());
+        keep.push_back(std::move(a));
+        keep.push_back(std::move(b));
+        gguf_add_tensor(g, ta);
+        gguf_set_tensor_data(g, ta->name, keep[keep.size() - 2].data());
+        gguf_add_tensor(g, tb);
+        gguf_set_tensor_data(g, tb->name, keep.back().data());
     }
     const bool ok = gguf_write_to_file(g, path.c_str(), false);
     gguf_free(g);

@@ -5,7 +5,9 @@
 #include "ggml.h"
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <vector>
 
 struct TinySpec {
     std::string arch = "qwen3";
@@ -25,7 +27,16 @@ struct TinySpec {
     // Breakage for error tests
     std::string drop_tensor;      // omit this tensor
     std::string bad_shape_tensor; // give this tensor a wrong shape
+    // Changes a tensor's float data before it is written (e.g. merging a LoRA into the weights).
+    std::function<void(const std::string & name, std::vector<float> & data, const std::vector<int64_t> & shape)> transform;
 };
+
+// Deterministic LoRA factors for a weight of ne = [in, out]: A holds r rows of in values, B out rows of r.
+void lora_factors(const std::string & name, int64_t in, int64_t out, int rank, uint32_t seed,
+                  std::vector<float> & a, std::vector<float> & b);
+// Writes a LoRA adapter (llama.cpp format) adapting `targets` of a model made from spec.
+bool write_tiny_lora(const TinySpec & spec, const std::string & path, const std::vector<std::string> & targets,
+                     int rank, float alpha, uint32_t seed);
 
 // Writes the model to path; returns false on failure.
 bool write_tiny_model(const TinySpec & spec, const std::string & path);
