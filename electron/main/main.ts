@@ -90,12 +90,30 @@ if (!app.requestSingleInstanceLock()) {
     void win.loadURL(DEV_SERVER_URL ?? `${APP_ORIGIN}/index.html`);
   };
 
+  /** Asks for files and adds them through the host; the host's library.changed event refreshes the UI. */
+  const addFromMenu = async (kind: 'document' | 'model'): Promise<void> => {
+    if (!win) return;
+    const r = await dialog.showOpenDialog(win, {
+      properties: kind === 'document' ? ['openFile', 'multiSelections'] : ['openFile'],
+      filters: kind === 'document' ? DOCUMENT_FILTERS : MODEL_FILTERS,
+    });
+    for (const path of r.canceled ? [] : r.filePaths) {
+      try {
+        await supervisor.invokeUnknown(kind === 'document' ? 'documents.add' : 'models.add', { path });
+      } catch (err) {
+        const e = toIpcError(err);
+        dialog.showErrorBox('SWAA Desk', `${path}\n\n${e.message} (${e.code})`);
+      }
+    }
+  };
+
   const buildMenu = (): void => {
     const isMac = process.platform === 'darwin';
     const template: MenuItemConstructorOptions[] = [
       ...(isMac ? [{ role: 'appMenu' as const }] : []),
       { label: 'File', submenu: [
-        { label: 'Add Document…', accelerator: 'CmdOrCtrl+O', click: () => win?.webContents.send(ELECTRON_EVENT_CHANNEL, { event: 'library.changed', payload: { kind: 'documents' } }) },
+        { label: 'Add Document…', accelerator: 'CmdOrCtrl+O', click: () => void addFromMenu('document') },
+        { label: 'Add Model…', click: () => void addFromMenu('model') },
         { type: 'separator' }, isMac ? { role: 'close' } : { role: 'quit' },
       ] },
       { role: 'editMenu' },
@@ -124,14 +142,18 @@ if (!app.requestSingleInstanceLock()) {
       cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [RENDERER_CSP] } });
     });
     session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
-    protocol.handle(APP_SCHEME, (req) => {
+    protocol.handle(APP_SCHEME, async (req) => {
       const url = new URL(req.url);
       const file = url.host === APP_HOST ? resolveAppPath(RENDERER_DIR, url.pathname, process.platform === 'win32' ? '\\' : '/') : null;
       if (!file || !existsSync(file)) {
         return new Response(existsSync(join(RENDERER_DIR, 'index.html')) ? 'not found' : 'The renderer is not built: run npm run build:renderer',
           { status: 404, headers: { 'Content-Type': 'text/plain' } });
       }
-      return net.fetch(pathToFileURL(file).toString());
+      const res = await net.fetch(pathToFileURL(file).toString());
+      const headers = new Headers(res.headers);
+      headers.set('Content-Security-Policy', RENDERER_CSP);
+      headers.set('X-Content-Type-Options', 'nosniff');
+      return new Response(res.body, { status: res.status, headers });
     });
 
     ipcMain.handle(ELECTRON_INVOKE_CHANNEL, async (e, channel: unknown, payload: unknown) => {
