@@ -17,7 +17,8 @@ export interface DemoPrompt {
   /** Token index (in the whole prompt) of the asked fact's first and last token. */
   factStartToken: number;
   factEndToken: number;
-  /** Tokens from the end of the fact to the first question token (0 = adjacent). */
+  /** i - j from the first question token i back to the fact's last token j (1 = adjacent). An SWA layer
+   *  with window W lets the question see the fact iff factDistance <= W. */
   factDistance: number;
   /** Tokens from the start of the fact to the last prompt token. */
   factReach: number;

@@ -23,7 +23,7 @@ export interface EvalRecord {
   questionTokens: number;
   factStartToken: number;
   factEndToken: number;
-  /** Tokens between the end of the asked fact and the first question token. */
+  /** i - j from the first question token back to the fact's last token (visible in SWA iff <= window). */
   factDistance: number;
   window: number | null;
   /** factDistance > window (null under full attention). */
@@ -196,7 +196,7 @@ export function renderMarkdown(res: EvalResults, s: Summary): string {
     `(max ${m.maxTokens} tokens). Further questions on the same document reuse the cached document (rewind), as the app does.`);
   lines.push('- **Score**: exact match of the value parsed from the answer sentence "The {attribute} of {name} is {value}." (case and whitespace ignored, nothing else; ' +
     'models/demo/eval/score.ts, tested in score.test.ts). "Sentence" = the whole sentence matches too.');
-  lines.push(`- **Fact distance**: tokens between the end of the asked fact's sentence and the first question token. "Beyond the window" = distance > W: no question token sees any token of the fact in an SWA layer.`);
+  lines.push(`- **Fact distance**: i − j from the first question token i back to the last token j of the asked fact's sentence. "Beyond the window" = distance > W: in an SWA layer no question token sees any token of the fact directly (sinks aside; multi-layer relay can still carry it ~W per layer).`);
   lines.push(`- **Time**: ${(m.seconds.total / 60).toFixed(1)} min in all.`);
   lines.push('');
   lines.push('## Recipes');
