@@ -2,7 +2,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import { useRuns, useRecipes } from '../bridge/stores';
 import { RunCard } from './RunCard';
-import { formatBytes, formatMs, formatRate } from '../lib/format';
+import { MetricCells, MetricHeaders } from './MetricCells';
 
 export function Answers() {
   const focus = useRuns((s) => s.focus);
@@ -28,23 +28,15 @@ function CompareTable({ runIds }: { runIds: string[] }) {
     <table className="compare-table" data-testid="compare-table">
       <caption>Side by side</caption>
       <thead>
-        <tr><th scope="col">Recipe</th><th scope="col">First token</th><th scope="col">Prefill</th>
-          <th scope="col">Decode</th><th scope="col">KV memory</th><th scope="col">Peak memory</th></tr>
+        <tr><th scope="col">Recipe</th><MetricHeaders /></tr>
       </thead>
       <tbody>
-        {runs.map((run, i) => {
-          const m = run?.record?.metrics;
-          return (
-            <tr key={runIds[i]}>
-              <th scope="row">{label(run?.presetId ?? null)}</th>
-              <td>{m ? formatMs(m.timeToFirstTokenMs) : '…'}</td>
-              <td>{m ? formatRate(m.prefillTokPerS) : '…'}</td>
-              <td>{m ? formatRate(m.decodeTokPerS) : '…'}</td>
-              <td>{m ? formatBytes(m.kvBytes) : '…'}</td>
-              <td>{m ? formatBytes(m.peakRssBytes) : '…'}</td>
-            </tr>
-          );
-        })}
+        {runs.map((run, i) => (
+          <tr key={runIds[i]}>
+            <th scope="row">{label(run?.presetId ?? null)}</th>
+            <MetricCells metrics={run?.record?.metrics} />
+          </tr>
+        ))}
       </tbody>
     </table>
   );

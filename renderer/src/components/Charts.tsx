@@ -10,11 +10,12 @@ import { useModels, useRecipes, useRuns, useStores } from '../bridge/stores';
 import { coincidingSeries, rowsByRecipe } from '../lib/chartData';
 import { contextSteps } from '../lib/contextSteps';
 import { describeError, type FriendlyError } from '../lib/errors';
-import { formatBytes, formatCount, formatMs } from '../lib/format';
+import { formatCount, formatMs } from '../lib/format';
 import { selectedModel } from '../stores/modelStore';
 import { CUSTOM_ID } from '../stores/recipeStore';
 import { ErrorNote } from './ErrorNote';
 import { RunHistory } from './RunHistory';
+import { MetricCells, MetricHeaders } from './MetricCells';
 import type { Recipe } from '../contract';
 
 /** Readable on light and dark backgrounds alike. */
@@ -26,14 +27,16 @@ export function Charts() {
   const historyError = useRuns((s) => s.historyError);
   const presets = useRecipes((s) => s.presets);
   const rows = useMemo(() => rowsByRecipe(history, presets), [history, presets]);
+  // A recipe seen only on a cached document measured just the question: the label says so.
+  const name = (r: (typeof rows)[number]) => (r.cached ? `${r.label} (cached)` : r.label);
   const latency = rows.map((r) => ({
-    name: r.label,
+    name: name(r),
     'First token (ms)': Math.round(r.metrics.timeToFirstTokenMs),
     'Prefill (ms)': Math.round(r.metrics.prefillMs),
     'Decode (ms)': Math.round(r.metrics.decodeMs),
   }));
   const memory = rows.map((r) => ({
-    name: r.label,
+    name: name(r),
     'KV cache (MiB)': +(r.metrics.kvBytes / MIB).toFixed(2),
     'Peak memory (MiB)': +(r.metrics.peakRssBytes / MIB).toFixed(1),
   }));
@@ -80,13 +83,9 @@ export function Charts() {
       {rows.length > 0 && (
         <table className="sr-only">
           <caption>Measured per recipe</caption>
-          <thead><tr><th>Recipe</th><th>First token</th><th>Prefill</th><th>KV memory</th><th>Peak memory</th></tr></thead>
+          <thead><tr><th scope="col">Recipe</th><MetricHeaders /></tr></thead>
           <tbody>
-            {rows.map((r) => (
-              <tr key={r.key}><th>{r.label}</th><td>{formatMs(r.metrics.timeToFirstTokenMs)}</td>
-                <td>{formatMs(r.metrics.prefillMs)}</td><td>{formatBytes(r.metrics.kvBytes)}</td>
-                <td>{formatBytes(r.metrics.peakRssBytes)}</td></tr>
-            ))}
+            {rows.map((r) => <tr key={r.key}><th scope="row">{r.label}</th><MetricCells metrics={r.metrics} /></tr>)}
           </tbody>
         </table>
       )}

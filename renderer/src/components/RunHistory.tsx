@@ -1,6 +1,6 @@
 /** Every stored run on the current document with its numbers, newest first. */
 import { useRecipes, useRuns } from '../bridge/stores';
-import { formatBytes, formatMs, formatRate } from '../lib/format';
+import { MetricCells, MetricHeaders } from './MetricCells';
 
 export function RunHistory() {
   const history = useRuns((s) => s.history);
@@ -12,25 +12,17 @@ export function RunHistory() {
       <summary>All runs on this document ({history.length})</summary>
       <table className="compare-table" data-testid="run-history">
         <thead>
-          <tr><th scope="col">Recipe</th><th scope="col">Question</th><th scope="col">Status</th><th scope="col">First token</th>
-            <th scope="col">Prefill</th><th scope="col">Decode</th><th scope="col">KV</th><th scope="col">Peak</th></tr>
+          <tr><th scope="col">Recipe</th><th scope="col">Question</th><th scope="col">Status</th><MetricHeaders /></tr>
         </thead>
         <tbody>
-          {history.map((r) => {
-            const m = r.metrics;
-            return (
-              <tr key={r.id}>
-                <th scope="row">{label(r.presetId)}{m?.documentCached ? ' · cached' : ''}</th>
-                <td className="question-cell" title={r.question}>{r.question}</td>
-                <td>{r.status}</td>
-                <td>{m ? formatMs(m.timeToFirstTokenMs) : '—'}</td>
-                <td>{m ? formatRate(m.prefillTokPerS) : '—'}</td>
-                <td>{m ? formatRate(m.decodeTokPerS) : '—'}</td>
-                <td>{m ? formatBytes(m.kvBytes) : '—'}</td>
-                <td>{m ? formatBytes(m.peakRssBytes) : '—'}</td>
-              </tr>
-            );
-          })}
+          {history.map((r) => (
+            <tr key={r.id}>
+              <th scope="row">{label(r.presetId)}{r.metrics?.documentCached ? ' · cached' : ''}</th>
+              <td className="question-cell" title={r.question}>{r.question}</td>
+              <td>{r.status}</td>
+              <MetricCells metrics={r.metrics} pending="—" />
+            </tr>
+          ))}
         </tbody>
       </table>
     </details>
