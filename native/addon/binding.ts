@@ -33,10 +33,16 @@ export interface NativeModel {
   tokenToPiece(token: number, renderSpecial: boolean): Uint8Array;
   estimateKvBytes(params: NativeContextParams): number;
   createContext(params: NativeContextParams): NativeContext;
+  loadAdapter(path: string): NativeAdapter;
   dispose(): void;
 }
 
+/** An opaque handle to a loaded LoRA adapter. */
+export interface NativeAdapter { readonly __nativeAdapter: unique symbol }
+
 export interface NativeContext {
+  setAdapter(adapter: NativeAdapter | null, scale: number): void;
+  adapterActive(): boolean;
   eval(tokens: Int32Array, phase: 'document' | 'question', logitsAll: boolean,
        onProgress?: (done: number, total: number, elapsedMs: number) => void): Promise<void>;
   generate(params: NativeGenerateParams, onToken: (token: number, bytes: Uint8Array) => void):

@@ -163,6 +163,8 @@ void ContextWrap::Init(Napi::Env env, Napi::Object exports) {
         InstanceMethod<&ContextWrap::Metrics>("metrics"),
         InstanceMethod<&ContextWrap::ResetMetrics>("resetMetrics"),
         InstanceMethod<&ContextWrap::LayerPlan>("layerPlan"),
+        InstanceMethod<&ContextWrap::SetAdapter>("setAdapter"),
+        InstanceMethod<&ContextWrap::AdapterActive>("adapterActive"),
         InstanceMethod<&ContextWrap::Dispose>("dispose"),
     });
     constructor_ = new Napi::FunctionReference(Napi::Persistent(f));
@@ -309,6 +311,23 @@ Napi::Value ContextWrap::LayerPlan(const Napi::CallbackInfo & info) {
     o.Set("fullCache", lp.full_cache);
     o.Set("kvRows", lp.kv_rows);
     return o;
+}
+
+Napi::Value ContextWrap::SetAdapter(const Napi::CallbackInfo & info) {
+    Napi::Env env = info.Env();
+    auto h = handle(env);
+    AdapterRef adapter;
+    if (info[0].IsExternal()) adapter = *info[0].As<Napi::External<AdapterRef>>().Data();
+    else if (!info[0].IsNull() && !info[0].IsUndefined()) throw Napi::TypeError::New(env, "adapter must come from model.loadAdapter() or be null");
+    const float scale = info[1].IsNumber() ? info[1].As<Napi::Number>().FloatValue() : 1.0f;
+    swaa_status st = swaa_context_set_adapter(h->ctx, adapter ? adapter->adapter : nullptr, scale);
+    if (st != SWAA_OK) throw last_runtime_error(env, st);
+    h->adapter = adapter;
+    return env.Undefined();
+}
+
+Napi::Value ContextWrap::AdapterActive(const Napi::CallbackInfo & info) {
+    return Napi::Boolean::New(info.Env(), swaa_context_adapter_active(handle(info.Env())->ctx));
 }
 
 Napi::Value ContextWrap::Dispose(const Napi::CallbackInfo & info) {

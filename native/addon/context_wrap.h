@@ -30,6 +30,8 @@ private:
     Napi::Value Metrics(const Napi::CallbackInfo & info);
     Napi::Value ResetMetrics(const Napi::CallbackInfo & info);
     Napi::Value LayerPlan(const Napi::CallbackInfo & info);
+    Napi::Value SetAdapter(const Napi::CallbackInfo & info);
+    Napi::Value AdapterActive(const Napi::CallbackInfo & info);
     Napi::Value Dispose(const Napi::CallbackInfo & info);
 
     std::shared_ptr<ContextHandle> handle_;

@@ -13,9 +13,19 @@ struct ModelHandle {
     ~ModelHandle() { if (model) swaa_model_free(model); }
 };
 
+struct AdapterHandle {
+    swaa_adapter * adapter = nullptr;
+    std::shared_ptr<ModelHandle> model;  // an adapter is only valid with its model
+    ~AdapterHandle() { if (adapter) swaa_adapter_free(adapter); }
+};
+
+// A JS value holding an adapter: an External owning a shared reference.
+using AdapterRef = std::shared_ptr<AdapterHandle>;
+
 struct ContextHandle {
     swaa_context * ctx = nullptr;
     std::shared_ptr<ModelHandle> model;
+    AdapterRef adapter;
     ~ContextHandle() { if (ctx) swaa_context_free(ctx); }
 };
 

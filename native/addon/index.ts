@@ -12,7 +12,7 @@ import {
   type ContextOptions, type DeviceKind, type GenerateOptions, type GenerateResult, type LayerPlan,
   type Metrics, type ModelInfo, type Phase, type PrefillProgress, type Recipe, type SwaaErrorCode,
 } from './types.js';
-import type { NativeBinding, NativeContext, NativeModel, NativeContextParams } from './binding.js';
+import type { NativeAdapter, NativeBinding, NativeContext, NativeModel, NativeContextParams } from './binding.js';
 
 export * from './types.js';
 
@@ -50,9 +50,9 @@ export function nativeBinding(): NativeBinding {
 /** Re-throws native errors (which carry `code`) as SwaaError. */
 export function asSwaaError(err: unknown): unknown {
   if (err instanceof SwaaError) return err;
-  if (err instanceof Error && typeof (err as { code?: unknown }).code === 'string' &&
-      (err as { code: string }).code.startsWith('SWAA_')) {
-    return new SwaaError((err as { code: SwaaErrorCode }).code, err.message);
+  const code = err instanceof Error ? (err as Error & { code?: unknown }).code : undefined;
+  if (err instanceof Error && typeof code === 'string' && code.startsWith('SWAA_')) {
+    return new SwaaError(code as SwaaErrorCode, err.message);
   }
   return err;
 }
@@ -166,6 +166,12 @@ export class Model {
     return new Context(wrapSync(() => this.native.createContext(params)), this, options);
   }
 
+  /** Loads a LoRA adapter (llama.cpp's GGUF adapter format) for this model; shapes are checked. */
+  loadAdapter(path: string): LoraAdapter {
+    this.check();
+    return new LoraAdapter(wrapSync(() => this.native.loadAdapter(path)), path);
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
@@ -175,6 +181,11 @@ export class Model {
   private check(): void {
     if (this.disposed) throw new SwaaError('SWAA_ERR_INVALID_ARGUMENT', 'the model was disposed');
   }
+}
+
+/** A LoRA adapter. SWAA applies its SWA-adapted adapters only to prompts longer than the window. */
+export class LoraAdapter {
+  constructor(readonly native: NativeAdapter, readonly path: string) {}
 }
 
 export interface PrefillOptions {
@@ -252,6 +263,16 @@ export class Context {
       }
     });
   }
+
+  /**
+   * Attaches a LoRA adapter (null detaches) before the first prefill of a sequence. It is used only
+   * when that first prefill is longer than the recipe's window (see swaa.h).
+   */
+  setAdapter(adapter: LoraAdapter | null, scale = 1): void {
+    wrapSync(() => this.native.setAdapter(adapter ? adapter.native : null, scale));
+  }
+  /** Whether the current sequence runs with the adapter. */
+  get adapterActive(): boolean { return this.native.adapterActive(); }
 
   /** Remembers this point (e.g. the end of a document) to return to with rewind(). */
   checkpoint(): void { wrapSync(() => this.native.checkpoint()); }

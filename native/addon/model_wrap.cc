@@ -20,6 +20,7 @@ void ModelWrap::Init(Napi::Env env, Napi::Object exports) {
         InstanceMethod<&ModelWrap::TokenToPiece>("tokenToPiece"),
         InstanceMethod<&ModelWrap::EstimateKvBytes>("estimateKvBytes"),
         InstanceMethod<&ModelWrap::CreateContext>("createContext"),
+        InstanceMethod<&ModelWrap::LoadAdapter>("loadAdapter"),
         InstanceMethod<&ModelWrap::Dispose>("dispose"),
     });
     constructor_ = new Napi::FunctionReference(Napi::Persistent(f));
@@ -122,6 +123,18 @@ Napi::Value ModelWrap::CreateContext(const Napi::CallbackInfo & info) {
     handle->ctx = ctx;
     handle->model = handle_;
     return ContextWrap::NewInstance(env, handle);
+}
+
+Napi::Value ModelWrap::LoadAdapter(const Napi::CallbackInfo & info) {
+    Napi::Env env = info.Env();
+    if (!info[0].IsString()) throw Napi::TypeError::New(env, "path must be a string");
+    swaa_adapter * a = nullptr;
+    swaa_status st = swaa_adapter_load(model(env), info[0].As<Napi::String>().Utf8Value().c_str(), &a);
+    if (st != SWAA_OK) throw last_runtime_error(env, st);
+    auto * ref = new AdapterRef(std::make_shared<AdapterHandle>());
+    (*ref)->adapter = a;
+    (*ref)->model = handle_;
+    return Napi::External<AdapterRef>::New(env, ref, [](Napi::Env, AdapterRef * r) { delete r; });
 }
 
 Napi::Value ModelWrap::Dispose(const Napi::CallbackInfo & info) {

@@ -24,6 +24,7 @@ private:
     Napi::Value TokenToPiece(const Napi::CallbackInfo & info);
     Napi::Value EstimateKvBytes(const Napi::CallbackInfo & info);
     Napi::Value CreateContext(const Napi::CallbackInfo & info);
+    Napi::Value LoadAdapter(const Napi::CallbackInfo & info);
     Napi::Value Dispose(const Napi::CallbackInfo & info);
 
     std::shared_ptr<ModelHandle> handle_;
