@@ -40,7 +40,7 @@ else describe('SWAA Desk as a desktop app (Electron)', () => {
       node: typeof (globalThis as { require?: unknown }).require,
     }));
     assert.deepEqual(facts, { bridge: 'electron', node: 'undefined' });
-    await page.waitForFunction(() => /Backend \S+ · \d+ threads/.test(document.querySelector('[data-testid="engine-facts"]')?.textContent ?? ''));
+    await page.waitForFunction(() => /Backend \S+.* · \d+ threads/.test(document.querySelector('[data-testid="engine-facts"]')?.textContent ?? ''));
     await shot(page, 'electron-start');
   });
 });

@@ -79,7 +79,7 @@ else describe('SWAA Desk in the browser (npm run web)', () => {
   }
 
   it('starts, showing the engine, the demo model and the presets', async () => {
-    await page.waitForFunction(() => /Backend \S+ · \d+ threads/.test(document.querySelector('[data-testid="engine-facts"]')?.textContent ?? ''));
+    await page.waitForFunction(() => /Backend \S+.* · \d+ threads/.test(document.querySelector('[data-testid="engine-facts"]')?.textContent ?? ''));
     await page.waitForSelector('button[data-preset]:not([data-preset="custom"])');
     assert.ok(await presetButtons().count() >= 3, 'at least three presets');
     await page.waitForSelector('[data-testid="memory-estimate"]');

@@ -98,7 +98,8 @@ export function ModelPanel() {
         <SettingNumber id="threads" label="CPU threads (0 = auto)" setting="threads" step={1} min={0} max={256} />
       </details>
       <p className="muted engine-facts" data-testid="engine-facts">
-        Backend <strong>{info?.backend ?? '…'}</strong> · {info?.threads ?? '…'} threads
+        Backend <strong>{info?.backend ?? '…'}</strong>
+        {info?.backend === 'unknown' && ' (chosen when the model first loads)'} · {info?.threads ?? '…'} threads
         {info && ` of ${info.cpuCount} CPUs`}
         {info?.runtimeProblem && <span className="error-text"> · {info.runtimeProblem}</span>}
       </p>
