@@ -48,6 +48,8 @@ export interface EvalResults {
     runtime: string;
     lengths: number[];
     documentsPerLength: number;
+    documentsRequested?: number;
+    maxMinutes?: number;
     questionsPerDocument: number;
     seed: number;
     maxTokens: number;
@@ -190,7 +192,8 @@ export function renderMarkdown(res: EvalResults, s: Summary): string {
   lines.push(`- **Runtime**: our native runtime (native/addon, \`ask()\` of qa.ts), ${m.runtime}, CPU, ${m.threads} threads; ${m.machine}.`);
   lines.push(`- **Data**: held-out split of models/demo/data.py ('eval': names, places, projects, fact phrasings and filler never seen in training), ` +
     `seed ${m.seed}, document lengths ${L.join(', ')} tokens (demo tokenizer), ${m.documentsPerLength} documents per length × ${m.questionsPerDocument} question(s) per document ` +
-    `= ${m.documentsPerLength * m.questionsPerDocument} questions per cell, ${res.records.length / Math.max(1, res.recipes.length)} per recipe.`);
+    `= ${m.documentsPerLength * m.questionsPerDocument} questions per cell, ${res.records.length / Math.max(1, res.recipes.length)} per recipe` +
+    (m.documentsRequested && m.documentsRequested > m.documentsPerLength ? ` (${m.documentsRequested} documents per length were asked for; the ${m.maxMinutes}-minute budget stopped the run early)` : '') + '.');
   lines.push('- **Prompt**: exactly as trained — `Document:\\n{document}\\n\\nQuestion: {question}\\nAnswer:`, no BOS, tokenized whole and cut where "Question:" starts: ' +
     'the document is prefilled in the document phase (windowed under SWA recipes), the question in the question phase (per recipe), then greedy decoding ' +
     `(max ${m.maxTokens} tokens). Further questions on the same document reuse the cached document (rewind), as the app does.`);
@@ -265,7 +268,7 @@ export function renderSvg(res: EvalResults, s: Summary): string {
   const ids = res.recipes.map((r) => r.id);
   const color = (id: string, i: number) => COLORS[id] ?? ['#64748b', '#db2777', '#65a30d'][i % 3];
   const W = 980;
-  const H = 400;
+  const H = 370;
   const top = 50;
   const ph = 260;
   const out: string[] = [];
@@ -274,7 +277,7 @@ export function renderSvg(res: EvalResults, s: Summary): string {
   out.push(`<text x="${W / 2}" y="20" text-anchor="middle" font-size="14" font-weight="bold">Demo model on the SWAA runtime: held-out accuracy (value exact match)</text>`);
   out.push(`<text x="${W / 2}" y="36" text-anchor="middle" fill="#555">${esc(`${res.meta.model}, ${res.meta.documentsPerLength * res.meta.questionsPerDocument} questions per length, ${res.meta.date.slice(0, 10)}`)}</text>`);
   const panel = (x0: number, pw: number, title: string, groups: string[], value: (id: string, g: number) => Acc) => {
-    out.push(`<text x="${x0 + pw / 2}" y="${top + ph + 38}" text-anchor="middle" font-weight="bold">${esc(title)}</text>`);
+    out.push(`<text x="${x0 + pw / 2}" y="${top + ph + 46}" text-anchor="middle" font-weight="bold">${esc(title)}</text>`);
     for (let t = 0; t <= 100; t += 25) {
       const y = top + ph - (ph * t) / 100;
       out.push(`<line x1="${x0}" x2="${x0 + pw}" y1="${y}" y2="${y}" stroke="#e5e7eb"/>`);
@@ -291,6 +294,7 @@ export function renderSvg(res: EvalResults, s: Summary): string {
         out.push(`<rect x="${(gx + i * bw).toFixed(1)}" y="${(top + ph - h).toFixed(1)}" width="${(bw - 1).toFixed(1)}" height="${h.toFixed(1)}" fill="${color(id, i)}"><title>${esc(`${id} ${g}: ${fmtAcc(a)}`)}</title></rect>`);
       });
       out.push(`<text x="${x0 + gi * gw + gw / 2}" y="${top + ph + 16}" text-anchor="middle">${esc(g)}</text>`);
+      out.push(`<text x="${x0 + gi * gw + gw / 2}" y="${top + ph + 29}" text-anchor="middle" fill="#777" font-size="9">n=${value(ids[0], gi).n}</text>`);
     });
     out.push(`<line x1="${x0}" x2="${x0 + pw}" y1="${top + ph}" y2="${top + ph}" stroke="#111"/>`);
   };

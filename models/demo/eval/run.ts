@@ -28,7 +28,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const demoDir = join(here, '..');
 const root = join(demoDir, '..', '..');
 
-const DEFAULTS = { lengths: '500,1000,2000,4000', n: 30, questions: 2, seed: 4321, maxTokens: 40, threads: 2 };
+const DEFAULTS = { lengths: '500,1000,2000,4000', n: 30, questions: 2, seed: 4321, maxTokens: 40, threads: 2, maxMinutes: 25 };
 const QUICK = { lengths: '500,2000', n: 4, questions: 1 };
 
 async function main(): Promise<number> {
@@ -36,12 +36,13 @@ async function main(): Promise<number> {
     options: {
       quick: { type: 'boolean' }, n: { type: 'string' }, questions: { type: 'string' }, lengths: { type: 'string' },
       seed: { type: 'string' }, model: { type: 'string' }, recipes: { type: 'string' }, out: { type: 'string' },
-      threads: { type: 'string' }, 'max-tokens': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      threads: { type: 'string' }, 'max-tokens': { type: 'string' }, 'max-minutes': { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
     console.log(`usage: npm run eval -- [--quick] [--n DOCS] [--questions PER_DOC] [--lengths 500,1000,2000,4000]
   [--seed 4321] [--model models/demo/demo.gguf] [--recipes full,quality,...] [--out DIR] [--threads 2] [--max-tokens 40]
+  [--max-minutes 25]  stop after the round of documents (one per length) that passes this wall-clock budget
 defaults: ${JSON.stringify(DEFAULTS)}; --quick: ${JSON.stringify(QUICK)} written to models/demo/eval/quick/`);
     return 0;
   }
@@ -52,6 +53,7 @@ defaults: ${JSON.stringify(DEFAULTS)}; --quick: ${JSON.stringify(QUICK)} written
   const seed = Number(values.seed ?? DEFAULTS.seed);
   const threads = Number(values.threads ?? DEFAULTS.threads);
   const maxTokens = Number(values['max-tokens'] ?? DEFAULTS.maxTokens);
+  const maxMinutes = Number(values['max-minutes'] ?? DEFAULTS.maxMinutes);
   const modelPath = resolve(values.model ?? join(demoDir, 'demo.gguf'));
   const outDir = resolve(values.out ?? (quick ? join(here, 'quick') : demoDir));
   mkdirSync(outDir, { recursive: true });
@@ -67,7 +69,9 @@ defaults: ${JSON.stringify(DEFAULTS)}; --quick: ${JSON.stringify(QUICK)} written
   console.error(`eval: ${relative(root, modelPath)} (${model.info.name}, ${model.info.nLayer} layers, mtime ${modelStat.mtime.toISOString()})`);
   for (const r of recipes) console.error(`  ${r.id.padEnd(12)} ${describeRecipe(r.recipe)}`);
 
-  const docs = makeHeldout({ lengths, n, questions, seed });
+  // round-robin over lengths (document index major) so that a budget stop keeps the lengths balanced
+  const docs = makeHeldout({ lengths, n, questions, seed })
+    .sort((a, b) => a.index - b.index || lengths.indexOf(a.length) - lengths.indexOf(b.length));
   const tGen = performance.now();
   console.error(`eval: ${docs.length} documents, ${docs.reduce((s, d) => s + d.questions.length, 0)} questions ` +
     `(generated in ${((tGen - tStart) / 1000).toFixed(1)} s)`);
@@ -99,8 +103,14 @@ defaults: ${JSON.stringify(DEFAULTS)}; --quick: ${JSON.stringify(QUICK)} written
     }
   }
   let lastLog = 0;
+  let completed = n;
   for (let di = 0; di < docs.length; di++) {
     const d = docs[di];
+    if (d.length === lengths[0] && d.index > 0 && (performance.now() - tStart) / 60000 > maxMinutes) {
+      completed = d.index;
+      console.error(`eval: --max-minutes ${maxMinutes} reached: stopping after ${completed} documents per length`);
+      break;
+    }
     // rotate the recipe order per document so no recipe always runs first (or right after the heaviest)
     const order = recipes.map((_, k) => recipes[(k + di) % recipes.length]);
     for (const r of order) {
@@ -139,7 +149,7 @@ defaults: ${JSON.stringify(DEFAULTS)}; --quick: ${JSON.stringify(QUICK)} written
         const xs = done.filter((x) => x.recipe === id);
         return xs.length ? `${Math.round((100 * xs.filter((x) => x.valueMatch).length) / xs.length)}%` : '-';
       };
-      console.error(`eval: ${di + 1}/${docs.length} documents, ${((now - tStart) / 1000).toFixed(0)} s | len ${d.length}: ` +
+      console.error(`eval: ${di + 1}/${docs.length} documents, ${((now - tStart) / 1000).toFixed(0)} s | len ${d.length} so far: ` +
         recipes.map((r) => `${r.id} ${acc(r.id)}`).join(' '));
     }
   }
@@ -152,7 +162,7 @@ defaults: ${JSON.stringify(DEFAULTS)}; --quick: ${JSON.stringify(QUICK)} written
       command: `npm run eval${process.argv.slice(2).length ? ' -- ' + process.argv.slice(2).join(' ') : ''}`,
       model: relative(root, modelPath), modelMtime: modelStat.mtime.toISOString(), modelHash: model.hash,
       modelInfo: model.info, runtime: runtimeVersion(),
-      lengths, documentsPerLength: n, questionsPerDocument: questions, seed, maxTokens, threads,
+      lengths, documentsPerLength: completed, documentsRequested: n, maxMinutes, questionsPerDocument: questions, seed, maxTokens, threads,
       contextSizes: Object.fromEntries(ctxSize), kvEstimate,
       machine: `${cpus().length} CPU cores (${cpus()[0]?.model ?? '?'}), shared`,
       seconds: { total: (tEnd - tStart) / 1000, generate: (tGen - tStart) / 1000 },
