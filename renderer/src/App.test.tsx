@@ -21,6 +21,8 @@ async function render(node: ReactNode): Promise<{ html: () => string; container:
   const container = document.createElement('div');
   const root = createRoot(container);
   await act(async () => { root.render(node); });
+  // The charts are loaded lazily: let that import settle inside act as well.
+  await act(async () => { await import('./components/Charts'); await new Promise((r) => setTimeout(r, 0)); });
   return { html: () => container.innerHTML, container, unmount: () => act(() => root.unmount()) };
 }
 
