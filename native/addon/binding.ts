@@ -53,6 +53,7 @@ export interface NativeContext {
   nCtx(): number;
   tokens(): Int32Array;
   cancel(): void;
+  clear(): void;
   checkpoint(): void;
   rewind(): void;
   checkpointNPast(): number;

@@ -155,6 +155,7 @@ void ContextWrap::Init(Napi::Env env, Napi::Object exports) {
         InstanceMethod<&ContextWrap::NCtx>("nCtx"),
         InstanceMethod<&ContextWrap::Tokens>("tokens"),
         InstanceMethod<&ContextWrap::Cancel>("cancel"),
+        InstanceMethod<&ContextWrap::Clear>("clear"),
         InstanceMethod<&ContextWrap::Checkpoint>("checkpoint"),
         InstanceMethod<&ContextWrap::Rewind>("rewind"),
         InstanceMethod<&ContextWrap::CheckpointNPast>("checkpointNPast"),
@@ -256,6 +257,12 @@ Napi::Value ContextWrap::Tokens(const Napi::CallbackInfo & info) {
 
 Napi::Value ContextWrap::Cancel(const Napi::CallbackInfo & info) {
     if (handle_ && handle_->ctx) swaa_context_cancel(handle_->ctx);
+    return info.Env().Undefined();
+}
+
+Napi::Value ContextWrap::Clear(const Napi::CallbackInfo & info) {
+    swaa_status st = swaa_context_clear(handle(info.Env())->ctx);
+    if (st != SWAA_OK) throw last_runtime_error(info.Env(), st);
     return info.Env().Undefined();
 }
 

@@ -22,6 +22,7 @@ private:
     Napi::Value NCtx(const Napi::CallbackInfo & info);
     Napi::Value Tokens(const Napi::CallbackInfo & info);
     Napi::Value Cancel(const Napi::CallbackInfo & info);
+    Napi::Value Clear(const Napi::CallbackInfo & info);
     Napi::Value Checkpoint(const Napi::CallbackInfo & info);
     Napi::Value Rewind(const Napi::CallbackInfo & info);
     Napi::Value CheckpointNPast(const Napi::CallbackInfo & info);

@@ -274,12 +274,16 @@ export class Context {
   /** Whether the current sequence runs with the adapter. */
   get adapterActive(): boolean { return this.native.adapterActive(); }
 
+  /** Empties the context (tokens and checkpoint); its memory is kept for the next sequence. */
+  clear(): void { wrapSync(() => this.native.clear()); }
+
   /** Remembers this point (e.g. the end of a document) to return to with rewind(). */
   checkpoint(): void { wrapSync(() => this.native.checkpoint()); }
   /** Drops everything after the checkpoint without re-prefilling. */
   rewind(): void { wrapSync(() => this.native.rewind()); }
 
   async saveState(path: string): Promise<void> { await this.exclusive(() => wrap(() => this.native.saveFile(path))); }
+  /** Restores a saved state; it becomes the checkpoint (a saved state is a prefilled document). */
   async loadState(path: string): Promise<void> { await this.exclusive(() => wrap(() => this.native.loadFile(path))); }
 
   metrics(): Metrics { return this.native.metrics(); }

@@ -65,6 +65,8 @@ export async function ask(ctx: Context, req: AskRequest): Promise<RunReport> {
     ctx.rewind();
     documentCached = true;
   } else {
+    // Another document (or a half-read one) may be in the context: start from empty.
+    if (ctx.nPast > 0) ctx.clear();
     await ctx.prefill(req.documentTokens, {
       phase: 'document', signal: req.signal,
       onProgress: req.onProgress ? (p) => req.onProgress?.({ ...p, phase: 'document' }) : undefined,

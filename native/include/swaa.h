@@ -229,6 +229,9 @@ const swaa_token * swaa_context_tokens(const swaa_context * ctx);
 // thread. The request is cleared when that call returns.
 void swaa_context_cancel(swaa_context * ctx);
 
+// Drops every token (and the checkpoint): the context is empty again, its buffers kept.
+swaa_status swaa_context_clear(swaa_context * ctx);
+
 // Remembers the current state (e.g. the end of a document) so it can be returned to cheaply.
 swaa_status swaa_context_checkpoint(swaa_context * ctx);
 // Returns to the checkpoint: drops every token after it, restores ring-buffer rows. No re-prefill.
@@ -237,6 +240,7 @@ int32_t     swaa_context_checkpoint_n_past(const swaa_context * ctx); // -1 if n
 
 // Saves the current state (tokens, KV rows, recipe) to a file / restores it into a context of the
 // same model, recipe and size. The header carries format version, model hash, recipe and token hash.
+// A restored state becomes the context's checkpoint (a saved state is a prefilled document).
 swaa_status swaa_context_save_file(const swaa_context * ctx, const char * path);
 swaa_status swaa_context_load_file(swaa_context * ctx, const char * path);
 

@@ -160,6 +160,13 @@ int32_t swaa_context_n_ctx(const swaa_context * ctx) { return ctx ? C(ctx)->n_ct
 const swaa_token * swaa_context_tokens(const swaa_context * ctx) { return ctx ? C(ctx)->tokens().data() : nullptr; }
 void swaa_context_cancel(swaa_context * ctx) { if (ctx) C(ctx)->cancel(); }
 
+swaa_status swaa_context_clear(swaa_context * ctx) {
+    return guarded([&] {
+        SWAA_TRY(need(ctx != nullptr, "ctx must not be NULL"));
+        return C(ctx)->clear();
+    });
+}
+
 swaa_status swaa_context_checkpoint(swaa_context * ctx) {
     return guarded([&] {
         SWAA_TRY(need(ctx != nullptr, "ctx must not be NULL"));

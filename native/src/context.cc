@@ -253,6 +253,17 @@ Status Context::set_adapter(const LoraAdapter * adapter, float scale) {
     return Status::ok();
 }
 
+Status Context::clear() {
+    tokens_.clear();
+    cache_.reset();
+    cp_n_past_ = -1;
+    cp_ring_.clear();
+    n_logits_ = 0;
+    logits_.clear();
+    adapter_active_ = false;
+    return Status::ok();
+}
+
 Status Context::checkpoint() {
     if (n_past() == 0) return error(SWAA_ERR_PHASE, "nothing to checkpoint: the context is empty");
     cp_n_past_ = n_past();

@@ -40,6 +40,7 @@ public:
     bool cancel_requested() const { return cancel_.load(); }
     void clear_cancel() { cancel_.store(false); }
 
+    Status clear();
     Status checkpoint();
     Status rewind();
     int32_t checkpoint_n_past() const { return cp_n_past_; }

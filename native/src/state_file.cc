@@ -189,6 +189,7 @@ Status Context::load_file(const std::string & path) {
     n_logits_ = 0;
     logits_.clear();
     cp_n_past_ = -1;
+    if (!tokens_.empty()) return checkpoint();
     return Status::ok();
 }
 

@@ -114,6 +114,13 @@ test('a second question on a cached document skips the document prefill and answ
   const cold = m.createContext({ contextSize: 4096, chunkSize: 128, recipe });
   const coldSecond = await ask(cold, { documentTokens: doc, questionTokens: q2, maxTokens: 8 });
   assert.deepEqual(second.answerTokens, coldSecond.answerTokens);
+  // Another document on the same context starts from empty, not on top of the first.
+  const otherDoc = m.tokenize(longDocument(20));
+  const third = await ask(warm, { documentTokens: otherDoc, questionTokens: q2, maxTokens: 8 });
+  const coldThird = await ask(m.createContext({ contextSize: 4096, chunkSize: 128, recipe }), { documentTokens: otherDoc, questionTokens: q2, maxTokens: 8 });
+  assert.equal(third.documentCached, false);
+  assert.equal(warm.checkpointNPast, otherDoc.length);
+  assert.deepEqual(third.answerTokens, coldThird.answerTokens);
   warm.dispose();
   cold.dispose();
 });
@@ -138,6 +145,7 @@ test('a saved document state restores in a new process with identical next-token
     const m = await loadModel(${JSON.stringify(demoModelPath)}, { device: 'cpu' });
     const ctx = m.createContext({ contextSize: 2048, chunkSize: 128, recipe: ${JSON.stringify(recipe)} });
     await ctx.loadState(${JSON.stringify(statePath)});
+    if (ctx.checkpointNPast !== ${doc.length}) throw new Error('a restored state is the checkpoint');
     await ctx.prefill(${JSON.stringify(question)}, { phase: 'question' });
     writeFileSync(${JSON.stringify(join(dir, 'logits.json'))}, JSON.stringify({ nPast: ctx.nPast, logits: Array.from(ctx.logits()) }));
   `);
