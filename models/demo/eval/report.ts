@@ -192,8 +192,9 @@ export function renderMarkdown(res: EvalResults, s: Summary): string {
   lines.push(`- **Runtime**: our native runtime (native/addon, \`ask()\` of qa.ts), ${m.runtime}, CPU, ${m.threads} threads; ${m.machine}.`);
   lines.push(`- **Data**: held-out split of models/demo/data.py ('eval': names, places, projects, fact phrasings and filler never seen in training), ` +
     `seed ${m.seed}, document lengths ${L.join(', ')} tokens (demo tokenizer), ${m.documentsPerLength} documents per length × ${m.questionsPerDocument} question(s) per document ` +
-    `= ${m.documentsPerLength * m.questionsPerDocument} questions per cell, ${res.records.length / Math.max(1, res.recipes.length)} per recipe` +
-    (m.documentsRequested && m.documentsRequested > m.documentsPerLength ? ` (${m.documentsRequested} documents per length were asked for; the ${m.maxMinutes}-minute budget stopped the run early)` : '') + '.');
+    `= ${m.documentsPerLength * m.questionsPerDocument} questions per cell, ${res.records.length / Math.max(1, res.recipes.length)} per recipe.` +
+    ` Question 1 of document i is exactly example i of \`python models/demo/eval_pt.py --seed ${m.seed}\` at the same length (same generator calls), so full attention here can be set against the PyTorch numbers.` +
+    (m.documentsRequested && m.documentsRequested > m.documentsPerLength ? ` (${m.documentsRequested} documents per length were asked for; the ${m.maxMinutes}-minute budget stopped the run early.)` : ''));
   lines.push('- **Prompt**: exactly as trained — `Document:\\n{document}\\n\\nQuestion: {question}\\nAnswer:`, no BOS, tokenized whole and cut where "Question:" starts: ' +
     'the document is prefilled in the document phase (windowed under SWA recipes), the question in the question phase (per recipe), then greedy decoding ' +
     `(max ${m.maxTokens} tokens). Further questions on the same document reuse the cached document (rewind), as the app does.`);

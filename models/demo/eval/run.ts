@@ -12,7 +12,7 @@
  * processes on a shared machine hits all recipes alike.
  */
 import { parseArgs } from 'node:util';
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpus } from 'node:os';
@@ -36,12 +36,13 @@ async function main(): Promise<number> {
     options: {
       quick: { type: 'boolean' }, n: { type: 'string' }, questions: { type: 'string' }, lengths: { type: 'string' },
       seed: { type: 'string' }, model: { type: 'string' }, recipes: { type: 'string' }, out: { type: 'string' },
-      threads: { type: 'string' }, 'max-tokens': { type: 'string' }, 'max-minutes': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      threads: { type: 'string' }, 'max-tokens': { type: 'string' }, 'max-minutes': { type: 'string' }, 'report-only': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
     console.log(`usage: npm run eval -- [--quick] [--n DOCS] [--questions PER_DOC] [--lengths 500,1000,2000,4000]
   [--seed 4321] [--model models/demo/demo.gguf] [--recipes full,quality,...] [--out DIR] [--threads 2] [--max-tokens 40]
+  [--report-only]     re-render EVAL.md and the chart from DIR/eval-results.json (e.g. after editing eval/READING.md)
   [--max-minutes 25]  stop after the round of documents (one per length) that passes this wall-clock budget
 defaults: ${JSON.stringify(DEFAULTS)}; --quick: ${JSON.stringify(QUICK)} written to models/demo/eval/quick/`);
     return 0;
@@ -57,6 +58,13 @@ defaults: ${JSON.stringify(DEFAULTS)}; --quick: ${JSON.stringify(QUICK)} written
   const modelPath = resolve(values.model ?? join(demoDir, 'demo.gguf'));
   const outDir = resolve(values.out ?? (quick ? join(here, 'quick') : demoDir));
   mkdirSync(outDir, { recursive: true });
+  if (values['report-only']) {
+    const res = JSON.parse(readFileSync(join(outDir, 'eval-results.json'), 'utf8')) as EvalResults & { summary?: unknown };
+    delete res.summary;
+    const files = writeReport(res, outDir);
+    console.error(`eval: re-rendered ${files.map((f) => relative(root, f)).join(', ')}`);
+    return 0;
+  }
 
   const tStart = performance.now();
   const modelStat = statSync(modelPath);
