@@ -97,6 +97,8 @@ export interface Summary {
   exactOverall: Record<string, Acc>;
   near: Record<string, Acc>;
   far: Record<string, Acc>;
+  farByLength: Record<string, Record<number, Acc>>;
+  nearByLength: Record<string, Record<number, Acc>>;
   byDistance: Record<string, Acc[]>;
   prefillDocMs: Record<string, Record<number, number>>;
   prefillQuestionMs: Record<string, Record<number, number>>;
@@ -108,7 +110,7 @@ export function summarize(res: EvalResults): Summary {
   const ids = res.recipes.map((r) => r.id);
   const refW = referenceWindow(res);
   const s: Summary = {
-    byLength: {}, overall: {}, exactOverall: {}, near: {}, far: {}, byDistance: {},
+    byLength: {}, overall: {}, exactOverall: {}, near: {}, far: {}, farByLength: {}, nearByLength: {}, byDistance: {},
     prefillDocMs: {}, prefillQuestionMs: {}, kvBytes: {}, refWindow: refW,
   };
   for (const id of ids) {
@@ -120,12 +122,16 @@ export function summarize(res: EvalResults): Summary {
     s.far[id] = acc(rs.filter((r) => r.factDistance > W));
     s.byDistance[id] = DISTANCE_BUCKETS.map(([a, b]) => acc(rs.filter((r) => r.factDistance >= a && r.factDistance <= b)));
     s.byLength[id] = {};
+    s.farByLength[id] = {};
+    s.nearByLength[id] = {};
     s.prefillDocMs[id] = {};
     s.prefillQuestionMs[id] = {};
     s.kvBytes[id] = {};
     for (const L of res.meta.lengths) {
       const rl = rs.filter((r) => r.length === L);
       s.byLength[id][L] = acc(rl);
+      s.farByLength[id][L] = acc(rl.filter((r) => r.factDistance > W));
+      s.nearByLength[id][L] = acc(rl.filter((r) => r.factDistance <= W));
       s.prefillDocMs[id][L] = median(rl.filter((r) => !r.documentCached).map((r) => r.prefillMs));
       s.prefillQuestionMs[id][L] = median(rl.filter((r) => r.documentCached).map((r) => r.prefillMs));
       s.kvBytes[id][L] = median(rl.map((r) => r.kvBytes));
@@ -219,6 +225,11 @@ export function renderMarkdown(res: EvalResults, s: Summary): string {
   lines.push('');
   lines.push(table(['recipe', 'W', 'fact within W', 'fact beyond W'],
     ids.map((id) => { const w = res.recipes.find((r) => r.id === id)!.recipe.window; return [lab(id), w === null ? `(${s.refWindow})` : String(w), fmtAcc(s.near[id]), fmtAcc(s.far[id])]; })));
+  lines.push('');
+  lines.push('By document length, within W / beyond W:');
+  lines.push('');
+  lines.push(table(['recipe', ...L.map((x) => `${x} tok`)], ids.map((id) => [lab(id), ...L.map((x) =>
+    `${fmtPct(s.nearByLength[id][x])} (${s.nearByLength[id][x].n}) / ${fmtPct(s.farByLength[id][x])} (${s.farByLength[id][x].n})`)])));
   lines.push('');
   lines.push('By fact distance in tokens (all lengths pooled):');
   lines.push('');
