@@ -180,6 +180,28 @@ else describe('SWAA Desk in the browser (npm run web)', () => {
     await shot(page, 'charts');
   });
 
+  it('edits a custom recipe on the layer strip and asks with it', async () => {
+    await choosePresets([]);
+    await page.click('button[data-preset="custom"]');
+    const editor = page.locator('fieldset.custom-editor');
+    await editor.getByLabel('Window W (tokens)').fill('128');
+    await editor.getByLabel('Sinks k (tokens)').fill('8');
+    await editor.getByRole('button', { name: 'Even', exact: true }).click();
+    const layers = editor.locator('[data-testid="layer-strip"] button');
+    const n = await layers.count();
+    assert.ok(n >= 2, 'the strip shows the model’s layers');
+    const pressed = async () => layers.evaluateAll((bs) => bs.map((b) => b.getAttribute('aria-pressed') === 'true'));
+    assert.deepEqual(await pressed(), Array.from({ length: n }, (_, i) => i % 2 === 0));
+    await layers.nth(1).click();
+    assert.equal(await layers.nth(1).getAttribute('aria-pressed'), 'true');
+    await editor.scrollIntoViewIfNeeded();
+    await shot(page, 'custom-recipe');
+    await ask('What is the badge number of Dagny Yardley?');
+    await waitForRuns('done', 1);
+    assert.equal(await runCards().first().locator('h3').textContent(), 'Custom recipe');
+    await runCards().first().locator('[data-testid="metrics"]').waitFor();
+  });
+
   it('cancels a prefill', async () => {
     await page.locator('summary', { hasText: 'Engine settings' }).click();
     await page.fill('#prefill-chunk', String(FINE_CHUNK));
