@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs every test suite and ends with one line "N passed, N failed, N skipped" (all suites summed).
 // `node scripts/test-all.mjs [suite...]` runs only the named suites:
+//   types     TypeScript strict type checks of every project (one test per tsconfig)
 //   native    the C++ tests (C API, error paths, SWAA against the plain reference attention)
 //   runtime   TypeScript tests of the runtime API, presets, eval scoring, bench FLOP model
 //   host      the engine host, documents, library, IPC contract (electron/)
@@ -52,7 +53,26 @@ function nodeTestSuite(name, files, extra = []) {
 
 const nativeTests = ['Release', 'Debug', '.'].map((d) => join(root, 'native', 'build', d, 'swaa_tests')).find((p) => existsSync(p));
 
+const tsconfigs = ['tsconfig.json', 'electron/tsconfig.json', 'renderer/tsconfig.json', 'e2e/tsconfig.json']
+  .filter((p) => existsSync(join(root, p)));
+
 const suites = {
+  types: {
+    cmd: process.execPath,
+    args: ['-e', `
+      const { spawnSync } = require('node:child_process');
+      let passed = 0, failed = 0;
+      for (const p of ${JSON.stringify(tsconfigs)}) {
+        const r = spawnSync(process.execPath, [${JSON.stringify(join(root, 'node_modules', 'typescript', 'bin', 'tsc'))}, '-p', p, '--noEmit'], { encoding: 'utf8' });
+        if (r.status === 0) { passed++; console.log('ok   tsc -p ' + p); } else { failed++; console.log('FAIL tsc -p ' + p); console.log(r.stdout + r.stderr); }
+      }
+      console.log('types: ' + passed + ' passed, ' + failed + ' failed');
+      process.exit(failed ? 1 : 0);`],
+    parse: (out) => {
+      const m = out.match(/types: (\d+) passed, (\d+) failed/);
+      return m ? { passed: +m[1], failed: +m[2], skipped: 0 } : null;
+    },
+  },
   native: {
     missing: nativeTests ? null : 'native/build/swaa_tests is missing: run `npm run build:native`',
     cmd: nativeTests, args: [],
