@@ -68,7 +68,7 @@ export interface ParityPrompt {
 
 /**
  * Prompts whose logits and 64-token greedy continuations are compared. All positions of the short
- * ones; the long one (more than one 512-token prefill chunk) is checked at every 8th position, around
+ * ones; the long one (more than one 512-token prefill chunk) is checked at every 32nd position, around
  * the chunk boundary and at its end, because node-llama-cpp hands over full logits slowly.
  */
 export function parityPrompts(tokenizer: TokenizerName): ParityPrompt[] {
@@ -78,7 +78,7 @@ export function parityPrompts(tokenizer: TokenizerName): ParityPrompt[] {
   let long = '';
   for (let i = 0; long.length < 2600; i++) long += `§${i + 1}. ${DOC}\n`;
   const sampled = (n: number) => Array.from({ length: n }, (_, i) => i)
-    .filter((i) => i % 8 === 0 || (i >= 504 && i < 520) || i >= n - 8);
+    .filter((i) => i % 32 === 0 || (i >= 504 && i < 520) || i >= n - 8);
   const corpus = (label: string) => TOKENIZATION_CORPUS.find((c) => c.label === label)!.text;
   return [
     { label: 'one word', text: 'The' },

@@ -31,14 +31,19 @@ const CONTEXT_SIZE = 2048;
 const GREEDY_TOKENS = 64;
 /**
  * Allowed |Δlogit| as a fraction of the position's logit scale (the RMS of llama.cpp's logits over the
- * vocabulary). Both sides run the same ggml kernels on the same weights with an F16 KV cache, so what
- * remains is accumulation order (flash vs. non-flash attention, chunking, fused vs. separate ops): at
- * F16 precision (eps ≈ 1e-3), propagated through a few layers, that is a few 1e-3 of the scale —
- * llama.cpp with vs. without flash attention differs by about that much (run --candidate=llama-nofa).
- * 0.02 leaves ~5x headroom over that noise while still catching real bugs (a wrong rope mode, a
- * missing bias or norm, a wrong GQA mapping or mask move logits by O(1) × scale).
+ * vocabulary; the test models' top logits sit at ~10-17 × that RMS, and a broken runtime moves them by
+ * several × RMS). Both sides run the same ggml kernels on the same weights with an F16 KV cache; what
+ * remains is accumulation order (flash vs. non-flash attention, chunking, fused ops). The bound is
+ * llama.cpp's own spread between two equally valid configurations, flash attention on vs. off
+ * (measured with --candidate=llama-nofa and tests/parity/diag.ts on these models, Nov 2026):
+ *   float weights (F32/F16/BF16): up to 0.095 × RMS by position 170, growing slowly with position;
+ *   quantized weights (Q8_0, Q4_0, K-quants): up to 0.65 × RMS within 12 positions — ggml quantizes the
+ *   activations of every quantized matmul to 8 bits, so a 1e-3 perturbation flips int8 roundings and
+ *   is amplified (the F16 model with the same weights stays at 0.03).
+ * The tolerances leave ~2.5x headroom over that spread.
  */
-const LOGIT_TOL_FRACTION = 0.02;
+const LOGIT_TOL_FRACTION = { float: 0.25, quantized: 1.5 } as const;
+const tolClass = (type: string): keyof typeof LOGIT_TOL_FRACTION => (['F32', 'F16', 'BF16'].includes(type) ? 'float' : 'quantized');
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ADDON_PATH = process.env.SWAA_ADDON_PATH ?? join(here, '..', '..', 'build', 'Release', 'swaa.node');
@@ -137,6 +142,7 @@ async function runModel(name: TestModelName, args: Args, log: (s: string) => voi
     }
     // --- (b) logits, (c) greedy -----------------------------------------------------------------
     const scales: number[] = [];
+    const tolFraction = LOGIT_TOL_FRACTION[tolClass(spec.weightType)];
     const prompts = parityPrompts(spec.tokenizer).slice(0, args.prompts);
     for (const p of prompts) {
       r.prompts++;
@@ -154,7 +160,7 @@ async function runModel(name: TestModelName, args: Args, log: (s: string) => voi
         if (C.length !== R.length) { finding(`prompt "${p.label}" pos ${i}: ${C.length} logits, expected ${R.length}`); badPositions++; break; }
         const scale = rms(R);
         scales.push(scale);
-        const tol = LOGIT_TOL_FRACTION * scale;
+        const tol = tolFraction * scale;
         let maxd = 0, maxTok = -1;
         for (let t = 0; t < R.length; t++) {
           const d = Math.abs(R[t] - C[t]);
@@ -188,7 +194,7 @@ async function runModel(name: TestModelName, args: Args, log: (s: string) => voi
       if (at >= 0) {
         const margin = g1.margins?.[at];
         const medScale = scales.slice().sort((x, y) => x - y)[scales.length >> 1];
-        const nearTie = margin !== undefined && margin <= LOGIT_TOL_FRACTION * medScale;
+        const nearTie = margin !== undefined && margin <= tolFraction * medScale;
         finding(`prompt "${p.label}": greedy diverges at step ${at}/${g1.tokens.length} (llama.cpp ${show(g1.tokens, at)} stop ${g1.stopReason}, ${cand.label} ${show(g2.tokens, at)} stop ${g2.stopReason}); llama.cpp margin there ${margin?.toFixed(4) ?? 'n/a'}${nearTie ? ' (near-tie: tolerated)' : ''}`);
         if (nearTie) r.findings[r.findings.length - 1] = `(tolerated) ${r.findings[r.findings.length - 1]}`;
       }
@@ -216,8 +222,10 @@ function table(rows: ModelResult[]): string {
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
+  const order: TestModelName[] = ['qwen3-q8_0', 'llama-q8_0', 'qwen2-q8_0', 'qwen3-q4_k', 'llama-q6_k', 'qwen3-f16', 'qwen2-bf16', 'llama-q4_0', 'llama-q5_k'];
+  args.models.sort((a, b) => order.indexOf(a) - order.indexOf(b));
   const log = (s: string) => console.log(s);
-  log(`parity: candidate ${args.candidate}, threads ${THREADS}, tolerance ${LOGIT_TOL_FRACTION} × logit RMS, greedy ${GREEDY_TOKENS} tokens`);
+  log(`parity: candidate ${args.candidate}, threads ${THREADS}, tolerance ${LOGIT_TOL_FRACTION.float} (float weights) / ${LOGIT_TOL_FRACTION.quantized} (quantized) × logit RMS, greedy ${GREEDY_TOKENS} tokens`);
   if (args.candidate === 'swaa' && !existsSync(ADDON_PATH)) {
     log(`swaa.node not found at ${ADDON_PATH}: run \`npm run build:native\` (or --candidate=llama-nofa for a reference self-check)`);
   }
