@@ -339,9 +339,9 @@ def build_prompt(document, question):
     return f"Document:\n{document}\n\nQuestion: {question}\nAnswer:"
 
 
-def eval_set(n, target_tokens, seed=1234, count_fn=approx_tokens):
-    rng = random.Random(seed * 100003 + target_tokens)
-    return [make_example(rng, "eval", target_tokens, 1, count_fn) for _ in range(n)]
+def eval_set(n, target_tokens, seed=1234, count_fn=approx_tokens, split="eval"):
+    rng = random.Random(seed * 100003 + target_tokens + (0 if split == "eval" else 7))
+    return [make_example(rng, split, target_tokens, 1, count_fn) for _ in range(n)]
 
 
 # ----------------------------------------------------------------------------------

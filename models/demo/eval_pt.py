@@ -49,6 +49,9 @@ def main():
     ap.add_argument("--cases", help="write prompts + PyTorch greedy outputs for verify_llamacpp.mjs")
     ap.add_argument("--json", help="write the accuracy table as JSON")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--split", default="eval", choices=["eval", "train"],
+                    help="eval = held-out names/templates (default); train = fresh documents drawn "
+                         "from the training pools (in-distribution check)")
     ap.add_argument("--swa", type=int, default=0, help="SWAA window W for the prefill (0 = full attention)")
     ap.add_argument("--sinks", type=int, default=0, help="SWAA keep-first sink tokens k")
     ap.add_argument("--fa-layers", default="", help="comma-separated layer indices that keep full attention")
@@ -66,7 +69,7 @@ def main():
     count = lambda s: len(tok.encode(s).ids)  # noqa: E731
     results, cases = {}, []
     for L in [int(x) for x in a.lengths.split(",")]:
-        exs = data.eval_set(a.n, L, seed=a.seed, count_fn=count)
+        exs = data.eval_set(a.n, L, seed=a.seed, count_fn=count, split=a.split)
         em = vm = 0
         ntoks = []
         t0 = time.time()

@@ -50,13 +50,13 @@ def encode_example(tok, ex, max_q=None):
 def schedule(f, gate=None):
     """curriculum -> (min_len, max_len, lm_coef). f = training fraction; gate = the fraction at
     which retrieval emerged on short documents (running answer-token accuracy > 0.8), None
-    before that. Documents stay short until the skill appears (or f reaches 0.6), then the
+    before that. Documents stay short until the skill appears (or f reaches 0.85), then the
     remaining budget ramps lengths 1.1k -> 2.2k -> 4.8k tokens."""
     if f < 0.2:
         return 100, 500, 1.0
-    if gate is None and f < 0.6:
+    if gate is None and f < 0.85:
         return 100, 500, 0.1
-    g = gate if gate is not None else 0.6
+    g = gate if gate is not None else 0.85
     p = (f - g) / (1 - g)
     if p < 0.3:
         return 200, 1100, 0.1
