@@ -54,19 +54,19 @@ export function loadPresets(path = PRESETS_PATH): PresetsFile {
 }
 
 /** The FA-layer parity for an architecture (unknown families default to even). */
-export function faParity(file: PresetsFile, architecture: string): 'odd' | 'even' {
+export function faParity(file: Pick<PresetsFile, 'faLayerParity'>, architecture: string): 'odd' | 'even' {
   return file.faLayerParity[architecture] ?? 'even';
 }
 
 /** Turns a preset recipe into a runtime Recipe for a model with nLayer layers of this family. */
-export function resolveRecipe(file: PresetsFile, recipe: PresetRecipe, architecture: string, nLayer: number): Recipe {
+export function resolveRecipe(file: Pick<PresetsFile, 'faLayerParity'>, recipe: PresetRecipe, architecture: string, nLayer: number): Recipe {
   let faLayers: FaLayers;
   const f = recipe.faLayers;
   if (f.kind === 'auto') {
     const offset = faParity(file, architecture) === 'odd' ? 1 : 0;
     faLayers = f.fraction === 1 ? { kind: 'everyN', n: 1, offset: 0 }
       : f.fraction === 2 ? { kind: offset === 1 ? 'odd' : 'even' }
-        : { kind: 'everyN', n: f.fraction, offset: Math.min(offset, nLayer - 1) };
+        : { kind: 'everyN', n: f.fraction, offset: Math.min(offset, Math.max(0, nLayer - 1)) };
   } else {
     faLayers = f;
   }

@@ -137,6 +137,11 @@ export const ModelSummarySchema = z.object({
   weightType: z.string().nullable(),
   nParams: z.number().nullable(),
   nLayer: z.number().nullable(),
+  nHead: z.number().nullable(),
+  nHeadKv: z.number().nullable(),
+  headDim: z.number().nullable(),
+  /** general.file_type as text, e.g. "MOSTLY_Q8_0". */
+  fileType: z.string().nullable(),
   nCtxTrain: z.number().nullable(),
   fileBytes: z.number(),
   /** Weights in memory (bytes). */

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { IpcError, PresetSchema, type Preset, type Recipe } from '../../shared/contract.js';
+import { resolveRecipe as resolvePresetRecipe } from '../../../models/presets.js';
 
 export const PresetsFileSchema = z.object({
   presets: z.array(PresetSchema).min(1),
@@ -31,27 +32,10 @@ export function findPreset(file: PresetsFile, id: string): Preset {
   return p;
 }
 
-/** FA-layer parity of a family; families not listed use even (layer 0 first), as Llama does. */
-export function faParity(file: PresetsFile, architecture: string): 'odd' | 'even' {
-  return file.faLayerParity[architecture] ?? 'even';
-}
-
 /**
  * The recipe a preset means for one model: the demo model uses demoRecipe; { kind: 'auto', fraction }
- * becomes 1/fraction of the layers starting on the family's parity (fraction 2 = odd or even layers).
+ * becomes 1/fraction of the layers starting on the family's parity (models/presets.ts does the work).
  */
 export function resolveRecipe(file: PresetsFile, preset: Preset, model: { architecture: string; nLayer: number; isDemo: boolean }): Recipe {
-  const base = model.isDemo ? preset.demoRecipe : preset.recipe;
-  const f = base.faLayers;
-  let faLayers: Recipe['faLayers'];
-  if (f.kind === 'auto') {
-    const parity = faParity(file, model.architecture);
-    const offset = parity === 'odd' ? 1 : 0;
-    faLayers = f.fraction === 1 ? { kind: 'everyN', n: 1, offset: 0 }
-      : f.fraction === 2 ? { kind: parity }
-        : { kind: 'everyN', n: f.fraction, offset: Math.min(offset, Math.max(0, model.nLayer - 1)) };
-  } else {
-    faLayers = f;
-  }
-  return { window: base.window, sinks: base.sinks, faLayers, faDecode: base.faDecode, questionFa: base.questionFa };
+  return resolvePresetRecipe(file, model.isDemo ? preset.demoRecipe : preset.recipe, model.architecture, model.nLayer);
 }

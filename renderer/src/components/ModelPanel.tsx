@@ -72,9 +72,9 @@ export function ModelPanel() {
         <dl className="facts" aria-label="Model facts">
           <dt>Architecture</dt><dd>{model.architecture ?? '—'}</dd>
           <dt>Parameters</dt><dd>{model.nParams !== null ? formatParams(model.nParams) : '—'}</dd>
-          <dt>Quantization</dt><dd>{model.weightType ?? '—'}</dd>
+          <dt>Quantization</dt><dd>{model.weightType ?? '—'}{model.fileType && model.fileType !== model.weightType ? ` (${model.fileType})` : ''}</dd>
           <dt>Layers</dt><dd>{model.nLayer ?? '—'}</dd>
-          <dt>Heads / KV heads</dt><dd title="Not reported by the engine yet">—</dd>
+          <dt>Heads / KV heads</dt><dd>{model.nHead !== null && model.nHeadKv !== null ? `${model.nHead} / ${model.nHeadKv}${model.headDim !== null ? ` × ${model.headDim}` : ''}` : '—'}</dd>
           <dt>Trained context</dt><dd>{model.nCtxTrain !== null ? `${formatCount(model.nCtxTrain)} tokens` : '—'}</dd>
           <dt>File</dt><dd>{formatBytes(model.fileBytes)}</dd>
         </dl>

@@ -14,7 +14,7 @@ export function doc(id: string, over: Partial<DocumentSummary> = {}): DocumentSu
 export function model(id: string, over: Partial<ModelSummary> = {}): ModelSummary {
   return {
     id, path: `/m/${id}.gguf`, name: id, isDemo: false, selected: false, available: true, problem: null,
-    architecture: 'qwen3', weightType: 'Q8_0', nParams: 1e6, nLayer: 4, nCtxTrain: 4096, fileBytes: 1e6,
+    architecture: 'qwen3', weightType: 'Q8_0', nParams: 1e6, nLayer: 4, nHead: 4, nHeadKv: 2, headDim: 64, fileType: 'MOSTLY_Q8_0', nCtxTrain: 4096, fileBytes: 1e6,
     weightBytes: 1e6, kvBytesAtContext: 1e5, contextSize: 4096, addedAt: '2026-11-25T00:00:00Z', ...over,
   };
 }
