@@ -62,11 +62,13 @@ export interface RepeatResult {
 export interface JobResult {
   job: Job;
   repeats: RepeatResult[];
-  /** Peak RSS of the child process (getrusage maxrss). */
+  /** Peak RSS of the child process (getrusage maxrss); the largest over the repeats' processes. */
   peakRssBytes: number;
   /** Details of the engine (e.g. llama.cpp's flash attention as it reports it, its build). */
   engineInfo: Record<string, string | number | boolean>;
   error?: string;
+  /** Highest 1-minute load average seen when a repeat of this configuration finished (set by the parent). */
+  load1?: number;
 }
 
 /** The marker line a child prints before its JSON result (stdout also carries library logs). */

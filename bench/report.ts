@@ -38,8 +38,9 @@ export function renderMarkdown(res: BenchResults): string {
   out.push(`# SWAA Desk benchmark — ${res.date.slice(0, 16).replace('T', ' ')} UTC`);
   out.push('');
   out.push(`- Machine: ${res.machine.description}; Node ${res.node}`);
-  out.push(`- Settings: ${s.threads} threads on both engines, chunk/batch ${s.chunk}, F16 KV cache on both, ${s.decodeTokens} decode tokens, ${s.repeats} repeat(s) per configuration (median, <sub>min–max</sub>), each configuration in a fresh process; llama.cpp = node-llama-cpp 3.22.1, CPU, flash attention ${s.llamaFlashAttention ? 'on' : 'off'}${s.quick ? '; **--quick** subset' : ''}`);
+  out.push(`- Settings: ${s.threads} threads on both engines, chunk/batch ${s.chunk}, F16 KV cache on both, ${s.decodeTokens} decode tokens, ${s.repeats} repeat(s) per configuration (median, <sub>min–max</sub>), each repeat of each configuration in a fresh process, repeats interleaved across configurations; llama.cpp = node-llama-cpp 3.22.1, CPU, flash attention ${s.llamaFlashAttention ? 'on' : 'off'}${s.quick ? '; **--quick** subset' : ''}`);
   out.push(`- Load average (1/5/15 min) at start ${res.load.start.map((v) => v.toFixed(1)).join(' / ')}, at end ${res.load.end.map((v) => v.toFixed(1)).join(' / ')} on ${res.machine.cores} cores${res.load.start[0] > res.machine.cores * 0.75 || res.load.end[0] > res.machine.cores * 0.75 ? ' — **the machine was shared while this ran: absolute numbers are low and noisy; ratios between rows measured minutes apart are noisy too**' : ''}`);
+  if (s.complete === false) out.push('- **Partial results: the run was interrupted or is still running.**');
   if (res.note) out.push(`- Note: ${res.note}`);
   out.push('');
   for (const m of res.models) {
@@ -47,18 +48,18 @@ export function renderMarkdown(res: BenchResults): string {
     out.push('');
     out.push(`${m.description}. ${m.info.nLayer} layers, hidden ${m.info.nEmbd}, ${m.info.nHead}/${m.info.nHeadKv} heads × ${m.info.headDim}, FFN ${m.info.nFf}, vocab ${m.info.nVocab.toLocaleString('en-US')}, ${m.info.weightType}.`);
     out.push('');
-    out.push('| ctx | config | recipe | prefill tok/s | TTFT s | decode tok/s | re-ask TTFT ms (× cold) | KV MiB | peak RSS MiB | prefill × llama | decode × llama | prefill × full | FLOP limit | of limit |');
-    out.push('|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    out.push('| ctx | config | recipe | prefill tok/s | TTFT s | decode tok/s | re-ask TTFT ms (× cold) | KV MiB | peak RSS MiB | prefill × llama | decode × llama | prefill × full | FLOP limit | of limit | load |');
+    out.push('|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const r of res.rows.filter((row) => row.model === m.id)) {
       if (r.error) {
-        out.push(`| ${r.context / 1024}k | ${r.config} | ${recipeText(r)} | error: ${r.error.split('\n')[0].slice(0, 120).replace(/\|/g, '/')} | | | | | | | | | | |`);
+        out.push(`| ${r.context / 1024}k | ${r.config} | ${recipeText(r)} | error: ${r.error.split('\n')[0].slice(0, 120).replace(/\|/g, '/')} | | | | | | | | | | | |`);
         continue;
       }
-      out.push(`| ${r.context / 1024}k | ${r.config} | ${recipeText(r)} | ${med(r.prefillTokPerS)} | ${med(r.ttftMs, 2, 1e-3)} | ${med(r.decodeTokPerS, 1)} | ${med(r.reaskTtftMs)} (${pct(r.reaskVsCold)}) | ${kv(r)} | ${num(r.peakRssBytes / MiB)} | ${x(r.prefillVsLlama)} | ${x(r.decodeVsLlama)} | ${x(r.prefillVsFull)} | ${x(r.flopLimit)} | ${pct(r.ofLimit)} |`);
+      out.push(`| ${r.context / 1024}k | ${r.config} | ${recipeText(r)} | ${med(r.prefillTokPerS)} | ${med(r.ttftMs, 2, 1e-3)} | ${med(r.decodeTokPerS, 1)} | ${med(r.reaskTtftMs)} (${pct(r.reaskVsCold)}) | ${kv(r)} | ${num(r.peakRssBytes / MiB)} | ${x(r.prefillVsLlama)} | ${x(r.decodeVsLlama)} | ${x(r.prefillVsFull)} | ${x(r.flopLimit)} | ${pct(r.ofLimit)} | ${num(r.load1, 1)} |`);
     }
     out.push('');
   }
-  out.push('KV MiB: ours = bytes the context allocated (metrics.kvBytes); * = llama.cpp, computed as 2 × layers × context × KV heads × head size × 2 bytes (F16; its state size after the run is in the JSON as stateBytes). FLOP limit = (matmul + attention FLOPs of our full attention) / (matmul + attention FLOPs of the preset), from the attention rows our runtime reports; "of limit" = measured prefill speed-up over our full attention / limit. See bench/README.md.');
+  out.push('KV MiB: ours = bytes the context allocated (metrics.kvBytes); * = llama.cpp, computed as 2 × layers × context × KV heads × head size × 2 bytes (F16; its state size after the run is in the JSON as stateBytes). FLOP limit = (matmul + attention FLOPs of our full attention) / (matmul + attention FLOPs of the preset), from the attention rows our runtime reports; "of limit" = measured prefill speed-up over our full attention / limit; load = highest 1-minute load average seen when a repeat of the configuration finished. See bench/README.md.');
   out.push('');
   out.push('## Goals');
   out.push('');

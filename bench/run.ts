@@ -119,50 +119,71 @@ async function main(): Promise<void> {
 
   const tmp = mkdtempSync(join(tmpdir(), 'swaa-bench-'));
   const entries: ModelEntry[] = [];
+  mkdirSync(a.out!, { recursive: true });
+  const base = join(a.out!, `${startedAt.toISOString().slice(0, 10)}-${machine.id}${quick ? '-quick' : ''}${a.tag ? `-${a.tag}` : ''}`);
+  /** Written after every configuration, so that an interrupted run keeps what it measured. */
+  const writeResults = (complete: boolean) => {
+    const results: BenchResults = summarize({
+      version: 1,
+      date: startedAt.toISOString(),
+      machine,
+      node: process.version,
+      settings: { lengths, configs, repeats, threads, chunk, decodeTokens, llamaFlashAttention: flashAttention, quick, layers: Number(a.layers), complete },
+      load: { start: loadStart, end: loadavg() },
+      note: a.note ?? '',
+      entries,
+    });
+    writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 1)}\n`);
+    writeFileSync(`${base}.md`, renderMarkdown(results));
+    writeFileSync(`${base}.svg`, renderChart(results));
+  };
   for (const bm of models) {
     const model = await loadModel(bm.path, { device: 'cpu' });
     const info = model.info;
     const entry: ModelEntry = { model: bm, info, runs: [], questionTokens: {} };
     entries.push(entry);
-    for (const n of lengths.filter((x) => x <= bm.maxContext || a.lengths)) {
+    for (const n of lengths.filter((x) => x <= bm.maxContext)) {
       const tokens = benchTokens(model, n);
       const tokensPath = join(tmp, `${bm.id}-${n}.json`);
       writeFileSync(tokensPath, JSON.stringify(tokens));
       entry.questionTokens[n] = tokens.question.length;
-      for (const config of configs) {
-        let recipe: Recipe | null = null;
-        if (config !== 'llama.cpp' && config !== 'full') {
-          recipe = presetRecipe(presets, config, info, { demo: bm.demo });
+      // Repeats are interleaved (every configuration once, then again …) so that a change in the
+      // machine's load hits all configurations alike; each child runs one repeat of one configuration.
+      const merged = new Map<string, JobResult>();
+      for (let rep = 0; rep < repeats; rep++) {
+        for (const config of configs) {
+          let recipe: Recipe | null = null;
+          if (config !== 'llama.cpp' && config !== 'full') {
+            recipe = presetRecipe(presets, config, info, { demo: bm.demo });
+          }
+          const job: Job = {
+            engine: config === 'llama.cpp' ? 'llama.cpp' : 'swaa', modelPath: bm.path, config, recipe,
+            contextSize: n, threads, chunk, flashAttention, tokensPath, decodeTokens, repeats: 1,
+          };
+          const t0 = Date.now();
+          const r = await runChild(job, tmp, log);
+          const pf = r.repeats.map((x) => (x.promptTokens * 1000 / x.prefillMs).toFixed(0)).join('/');
+          log(`${bm.id} ${n} ${config} #${rep + 1}: prefill tok/s ${pf || '-'}${r.error ? ` ERROR ${r.error.split('\n')[0]}` : ''} (${((Date.now() - t0) / 1000).toFixed(0)} s, load ${loadavg()[0].toFixed(1)})`);
+          const prev = merged.get(config);
+          if (!prev) {
+            r.job.repeats = repeats;
+            r.load1 = loadavg()[0];
+            merged.set(config, r);
+            entry.runs.push(r);
+          } else {
+            prev.repeats.push(...r.repeats);
+            prev.peakRssBytes = Math.max(prev.peakRssBytes, r.peakRssBytes);
+            prev.load1 = Math.max(prev.load1 ?? 0, loadavg()[0]);
+            if (r.error && !prev.error) prev.error = r.error;
+          }
+          writeResults(false);
         }
-        const job: Job = {
-          engine: config === 'llama.cpp' ? 'llama.cpp' : 'swaa', modelPath: bm.path, config, recipe,
-          contextSize: n, threads, chunk, flashAttention, tokensPath, decodeTokens, repeats,
-        };
-        const t0 = Date.now();
-        const r = await runChild(job, tmp, log);
-        const pf = r.repeats.map((x) => (x.promptTokens * 1000 / x.prefillMs).toFixed(0)).join('/');
-        log(`${bm.id} ${n} ${config}: prefill tok/s ${pf || '-'}${r.error ? ` ERROR ${r.error.split('\n')[0]}` : ''} (${((Date.now() - t0) / 1000).toFixed(0)} s, load ${loadavg()[0].toFixed(1)})`);
-        entry.runs.push(r);
       }
     }
     model.dispose();
   }
 
-  const results: BenchResults = summarize({
-    version: 1,
-    date: startedAt.toISOString(),
-    machine,
-    node: process.version,
-    settings: { lengths, configs, repeats, threads, chunk, decodeTokens, llamaFlashAttention: flashAttention, quick, layers: Number(a.layers) },
-    load: { start: loadStart, end: loadavg() },
-    note: a.note ?? '',
-    entries,
-  });
-  mkdirSync(a.out!, { recursive: true });
-  const base = join(a.out!, `${startedAt.toISOString().slice(0, 10)}-${machine.id}${quick ? '-quick' : ''}${a.tag ? `-${a.tag}` : ''}`);
-  writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 1)}\n`);
-  writeFileSync(`${base}.md`, renderMarkdown(results));
-  writeFileSync(`${base}.svg`, renderChart(results));
+  writeResults(true);
   log(`bench: wrote ${base}.{json,md,svg}`);
   process.stdout.write(readFileSync(`${base}.md`, 'utf8'));
 }

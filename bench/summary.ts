@@ -48,6 +48,8 @@ export interface Row {
   flopLimit: number | null;
   ofLimit: number | null;
   engineInfo: Record<string, string | number | boolean>;
+  /** Highest 1-minute load average seen when a repeat of this configuration finished. */
+  load1: number | null;
   error?: string;
 }
 
@@ -134,6 +136,7 @@ export function summarize(h: Header): BenchResults {
         prefillGflop: 0,
         prefillVsLlama: null, decodeVsLlama: null, ttftVsLlama: null, prefillVsFull: null, flopLimit: null, ofLimit: null,
         engineInfo: r.engineInfo,
+        load1: r.load1 ?? null,
         error: r.error,
       };
       row.reaskVsCold = row.reaskTtftMs.median / row.ttftMs.median;
