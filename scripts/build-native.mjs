@@ -24,7 +24,10 @@ if (process.env.SWAA_SKIP_NATIVE_BUILD === '1') {
 const depsDir = join(root, 'native', 'deps');
 const llamaDir = join(depsDir, 'llama.cpp');
 if (!existsSync(join(llamaDir, 'ggml', 'CMakeLists.txt'))) {
-  const bundle = join(dirname(require.resolve('node-llama-cpp/package.json')), 'llama', 'gitRelease.bundle');
+  // node-llama-cpp's exports hide its package.json: find the package folder from its entry point.
+  let pkgDir = dirname(require.resolve('node-llama-cpp'));
+  while (!existsSync(join(pkgDir, 'llama', 'gitRelease.bundle')) && dirname(pkgDir) !== pkgDir) pkgDir = dirname(pkgDir);
+  const bundle = join(pkgDir, 'llama', 'gitRelease.bundle');
   if (!existsSync(bundle)) {
     console.error(`[build-native] ${bundle} is missing: install dev dependencies (npm install) first`);
     process.exit(1);
