@@ -265,6 +265,35 @@ export class Context {
   }
 
   /**
+   * The same as generate(), as an async iterator of { token, text }; its return value is the result.
+   * Breaking out of the loop cancels the generation.
+   */
+  async *stream(options: Omit<GenerateOptions, 'onToken'> = {}): AsyncGenerator<{ token: number; text: string }, GenerateResult> {
+    const queue: Array<{ token: number; text: string }> = [];
+    let wake: (() => void) | undefined;
+    let finished = false;
+    let failure: unknown;
+    let result: GenerateResult | undefined;
+    const running = this.generate({ ...options, onToken: (token, text) => { queue.push({ token, text }); wake?.(); } })
+      .then((r) => { result = r; }, (e: unknown) => { failure = e; })
+      .finally(() => { finished = true; wake?.(); });
+    try {
+      for (;;) {
+        const next = queue.shift();
+        if (next) { yield next; continue; }
+        if (finished) break;
+        await new Promise<void>((resolve) => { wake = resolve; });
+        wake = undefined;
+      }
+    } finally {
+      if (!finished) this.cancel();
+      await running;
+    }
+    if (failure) throw failure;
+    return result as GenerateResult;
+  }
+
+  /**
    * Attaches a LoRA adapter (null detaches) before the first prefill of a sequence. It is used only
    * when that first prefill is longer than the recipe's window (see swaa.h).
    */

@@ -81,6 +81,27 @@ test('prefill and generation stream without blocking the event loop', { skip: sk
   assert.ok(events.filter((e) => e === 'token').length >= 1);
 });
 
+test('generation is also an async iterator, and breaking out of it cancels', { skip: skip ?? false }, async () => {
+  const m = await model();
+  const ctx = m.createContext({ contextSize: 1024, threads: 2 });
+  const prompt = m.tokenize(longDocument(5));
+  await ctx.prefill(prompt, { phase: 'document' });
+  ctx.checkpoint();
+  const pieces: string[] = [];
+  const it = ctx.stream({ maxTokens: 6, sampler: { temperature: 0 } });
+  let step = await it.next();
+  while (!step.done) { pieces.push(step.value.text); step = await it.next(); }
+  assert.equal(step.value.text, pieces.join(''));
+  assert.equal(step.value.tokens.length, pieces.length);
+  ctx.rewind();
+  await ctx.prefill(m.tokenize(' Record'), { phase: 'question' });
+  let seen = 0;
+  for await (const _piece of ctx.stream({ maxTokens: 50, sampler: { temperature: 0 } })) { if (++seen === 2) break; }
+  assert.equal(seen, 2);
+  assert.ok(ctx.nPast < prompt.length + 50, 'the generation stopped early');
+  ctx.dispose();
+});
+
 test('cancel via AbortSignal stops a prefill within one chunk and leaves the context usable', { skip: skip ?? false }, async () => {
   const m = await model();
   const ctx = m.createContext({ contextSize: 4096, chunkSize: 64, threads: 2 });
