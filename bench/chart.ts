@@ -80,7 +80,7 @@ export function renderChart(res: BenchResults): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">
 <rect width="100%" height="100%" fill="white"/>
 ${body}
-<text x="8" y="${height - 6}" font-size="10" fill="#666">${esc(`${res.machine.description}; ${String((res.settings as Record<string, unknown>).threads)} threads; ${res.date.slice(0, 10)}; whiskers = min–max over repeats`)}</text>
+<text x="8" y="${height - 6}" font-size="10" fill="#666">${esc(`${res.machine.description}; ${String((res.settings as Record<string, unknown>).threads)} threads; ${res.date.slice(0, 10)}; load average ${res.load.start[0].toFixed(1)} at start, ${res.load.end[0].toFixed(1)} at end; whiskers = min–max over repeats`)}</text>
 </svg>
 `;
 }
