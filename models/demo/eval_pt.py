@@ -70,7 +70,7 @@ def main():
     results, cases = {}, []
     for L in [int(x) for x in a.lengths.split(",")]:
         exs = data.eval_set(a.n, L, seed=a.seed, count_fn=count, split=a.split)
-        em = vm = 0
+        em = vm = rs = fm = 0
         ntoks = []
         t0 = time.time()
         for ex in exs:
@@ -82,13 +82,19 @@ def main():
             text = tok.decode(out)
             em += int(text == q["answer"])
             vm += int(q["value"] in text)
+            # restatement correct: " The {attribute} of {name} is" reproduced exactly
+            rs += int(text.startswith(q["answer"].rsplit(" is ", 1)[0] + " is "))
+            # format correct: " The {attribute} of " (attribute copied, right answer shape)
+            fm += int(text.startswith(f" The {q['attribute']} of "))
             cases.append(dict(length=L, document=ex["document"], question=q["question"], prompt=prompt, prompt_ids=ids, expected=q["answer"],
                               pt_ids=out, pt_text=text))
         results[L] = dict(n=len(exs), exact_match=em / len(exs), value_match=vm / len(exs),
+                          restatement_correct=rs / len(exs), attribute_format_correct=fm / len(exs),
                           mean_prompt_tokens=sum(ntoks) / len(ntoks), max_prompt_tokens=max(ntoks),
                           seconds=time.time() - t0)
         print(f"len {L}: prompt tokens mean {results[L]['mean_prompt_tokens']:.0f} max {max(ntoks)} | "
               f"EM {em}/{len(exs)} = {em/len(exs):.3f} | value match {vm/len(exs):.3f} | "
+              f"restatement {rs/len(exs):.3f} | attr/format {fm/len(exs):.3f} | "
               f"example: {cases[-1]['pt_text']!r} (expected {q['answer']!r})", flush=True)
     if a.json:
         json.dump(dict(step=step, results=results), open(a.json, "w"), indent=2)
