@@ -100,6 +100,9 @@ export interface Summary {
   farByLength: Record<string, Record<number, Acc>>;
   nearByLength: Record<string, Record<number, Acc>>;
   byDistance: Record<string, Acc[]>;
+  /** Answers identical (text) to full attention's answer on the same question, all / fact beyond W. */
+  agreeFull: Record<string, Acc>;
+  agreeFullFar: Record<string, Acc>;
   prefillDocMs: Record<string, Record<number, number>>;
   prefillQuestionMs: Record<string, Record<number, number>>;
   kvBytes: Record<string, Record<number, number>>;
@@ -110,12 +113,20 @@ export function summarize(res: EvalResults): Summary {
   const ids = res.recipes.map((r) => r.id);
   const refW = referenceWindow(res);
   const s: Summary = {
-    byLength: {}, overall: {}, exactOverall: {}, near: {}, far: {}, farByLength: {}, nearByLength: {}, byDistance: {},
+    byLength: {}, overall: {}, exactOverall: {}, near: {}, far: {}, farByLength: {}, nearByLength: {}, byDistance: {}, agreeFull: {}, agreeFullFar: {},
     prefillDocMs: {}, prefillQuestionMs: {}, kvBytes: {}, refWindow: refW,
   };
+  const key = (r: EvalRecord) => `${r.length}/${r.doc}/${r.q}`;
+  const fullAnswer = new Map(res.records.filter((r) => r.recipe === 'full').map((r) => [key(r), r.answer]));
   for (const id of ids) {
     const rs = res.records.filter((r) => r.recipe === id);
     const W = res.recipes.find((r) => r.id === id)!.recipe.window ?? refW;
+    const agree = (xs: EvalRecord[]) => {
+      const ys = xs.filter((r) => fullAnswer.has(key(r)));
+      return { ok: ys.filter((r) => fullAnswer.get(key(r)) === r.answer).length, n: ys.length };
+    };
+    s.agreeFull[id] = agree(rs);
+    s.agreeFullFar[id] = agree(rs.filter((r) => r.factDistance > W));
     s.overall[id] = acc(rs);
     s.exactOverall[id] = { ok: rs.filter((r) => r.exact).length, n: rs.length };
     s.near[id] = acc(rs.filter((r) => r.factDistance <= W));
@@ -235,6 +246,14 @@ export function renderMarkdown(res: EvalResults, s: Summary): string {
   lines.push('');
   lines.push(table(['recipe', ...DISTANCE_BUCKETS.map(bucketLabel)], ids.map((id) => [lab(id), ...s.byDistance[id].map(fmtAcc)])));
   lines.push('');
+  if (s.agreeFull.full?.n) {
+    lines.push('## Agreement with full attention');
+    lines.push('');
+    lines.push('Share of answers whose text is identical to full attention\'s answer to the same question — how far each recipe moves the model away from what it computes with full attention, right or wrong (useful when accuracy itself is low).');
+    lines.push('');
+    lines.push(table(['recipe', 'all questions', 'fact beyond W'], ids.filter((id) => id !== 'full').map((id) => [lab(id), fmtAcc(s.agreeFull[id]), fmtAcc(s.agreeFullFar[id])])));
+    lines.push('');
+  }
   lines.push('## Prefill time (median ms, document + question, first question on a document)');
   lines.push('');
   lines.push(table(['recipe', ...L.map((x) => `${x} tok`)], ids.map((id) => [lab(id), ...L.map((x) => {
