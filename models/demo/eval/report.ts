@@ -298,7 +298,7 @@ const esc = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 export function renderSvg(res: EvalResults, s: Summary): string {
   const ids = res.recipes.map((r) => r.id);
   const color = (id: string, i: number) => COLORS[id] ?? ['#64748b', '#db2777', '#65a30d'][i % 3];
-  const W = 980;
+  const W = 1160;
   const H = 370;
   const top = 50;
   const ph = 260;
@@ -329,13 +329,17 @@ export function renderSvg(res: EvalResults, s: Summary): string {
     });
     out.push(`<line x1="${x0}" x2="${x0 + pw}" y1="${top + ph}" y2="${top + ph}" stroke="#111"/>`);
   };
-  panel(60, 400, 'by document length (tokens)', res.meta.lengths.map(String), (id, g) => s.byLength[id][res.meta.lengths[g]]);
-  panel(510, 330, 'by fact distance before the question (tokens)', DISTANCE_BUCKETS.map(bucketLabel), (id, g) => s.byDistance[id][g]);
+  panel(60, 380, 'accuracy by document length (tokens)', res.meta.lengths.map(String), (id, g) => s.byLength[id][res.meta.lengths[g]]);
+  panel(490, 330, 'accuracy by fact distance before the question (tokens)', DISTANCE_BUCKETS.map(bucketLabel), (id, g) => s.byDistance[id][g]);
+  if (s.agreeFull.full?.n) {
+    panel(870, 150, 'same answer as full attention', ['all', 'beyond W'], (id, g) => (g === 0 ? s.agreeFull[id] : s.agreeFullFar[id]));
+  }
   ids.forEach((id, i) => {
     const y = top + 8 + i * 18;
     out.push(`<rect x="${W - 125}" y="${y}" width="12" height="12" fill="${color(id, i)}"/>`);
     out.push(`<text x="${W - 108}" y="${y + 10}">${esc(id)} ${esc(fmtPct(s.overall[id]))}</text>`);
   });
+  out.push(`<text x="${W - 125}" y="${top + 8 + ids.length * 18 + 12}" fill="#777" font-size="9">(% = accuracy, all lengths)</text>`);
   out.push('</svg>');
   return out.join('\n') + '\n';
 }
