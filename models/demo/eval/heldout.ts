@@ -26,13 +26,13 @@ export interface HeldoutDoc {
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-export function makeHeldout(opts: { lengths: number[]; n: number; questions: number; seed: number; python?: string }): HeldoutDoc[] {
+export function makeHeldout(opts: { lengths: number[]; n: number; questions: number; seed: number; split?: 'eval' | 'train'; python?: string }): HeldoutDoc[] {
   const dir = mkdtempSync(join(tmpdir(), 'swaa-eval-'));
   const out = join(dir, 'heldout.jsonl');
   try {
     execFileSync(opts.python ?? process.env.PYTHON ?? 'python3', [
       join(here, 'make_heldout.py'), '--lengths', opts.lengths.join(','), '--n', String(opts.n),
-      '--questions', String(opts.questions), '--seed', String(opts.seed), '--out', out,
+      '--questions', String(opts.questions), '--seed', String(opts.seed), '--split', opts.split ?? 'eval', '--out', out,
     ], { stdio: ['ignore', 'inherit', 'inherit'] });
     return readFileSync(out, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as HeldoutDoc);
   } finally {

@@ -38,11 +38,11 @@ def token_counter():
     return lambda s: len(tok.encode(s).ids)
 
 
-def locate_fact(document, q):
-    """The asked fact's sentence, found by rendering every eval template for its attribute."""
+def locate_fact(document, q, split="eval"):
+    """The asked fact's sentence, found by rendering every template of the split for its attribute."""
     key = ATTR_KEY[q["attribute"]]
     hits = []
-    for t in data.FACT_EVAL[key]:
+    for t in (data.FACT_EVAL if split == "eval" else data.FACT_TRAIN)[key]:
         s = t.format(n=q["name"], v=q["value"])
         i = document.find(s)
         if i >= 0:
@@ -53,18 +53,17 @@ def locate_fact(document, q):
     return s, i, i + len(s)
 
 
-def make_set(lengths, n, questions, seed, count):
+def make_set(lengths, n, questions, seed, count, split="eval"):
     out = []
     for L in lengths:
-        if questions == 1:
-            exs = data.eval_set(n, L, seed=seed, count_fn=count)  # identical to eval_pt.py
-        else:
-            rng = random.Random(seed * 100003 + L)
-            exs = [data.make_example(rng, "eval", L, questions, count) for _ in range(n)]
+        # the same generator calls as data.eval_set (eval_pt.py): question 1 of each document is
+        # eval_pt's example; more questions per document do not change the documents
+        rng = random.Random(seed * 100003 + L + (0 if split == "eval" else 7))
+        exs = [data.make_example(rng, split, L, questions, count) for _ in range(n)]
         for idx, ex in enumerate(exs):
             qs = []
             for q in ex["qa"]:
-                fact, a, b = locate_fact(ex["document"], q)
+                fact, a, b = locate_fact(ex["document"], q, split)
                 qs.append(dict(question=q["question"], answer=q["answer"], value=q["value"], name=q["name"],
                                attribute=q["attribute"], fact=fact, fact_char_start=a, fact_char_end=b))
             out.append(dict(length=L, index=idx, theme=ex["theme"], document=ex["document"], questions=qs))
@@ -77,10 +76,12 @@ def main():
     ap.add_argument("--n", type=int, default=40, help="documents per length")
     ap.add_argument("--questions", type=int, default=1, help="questions per document (1 = eval_pt.py's set)")
     ap.add_argument("--seed", type=int, default=4321)
+    ap.add_argument("--split", default="eval", choices=["eval", "train"],
+                    help="eval = held-out pools (default); train = the training pools (fresh documents, seen names)")
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
     lengths = [int(x) for x in a.lengths.split(",") if x.strip()]
-    rows = make_set(lengths, a.n, a.questions, a.seed, token_counter())
+    rows = make_set(lengths, a.n, a.questions, a.seed, token_counter(), a.split)
     with open(a.out, "w") as f:
         for r in rows:
             f.write(json.dumps(r) + "\n")

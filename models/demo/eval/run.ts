@@ -36,12 +36,13 @@ async function main(): Promise<number> {
     options: {
       quick: { type: 'boolean' }, n: { type: 'string' }, questions: { type: 'string' }, lengths: { type: 'string' },
       seed: { type: 'string' }, model: { type: 'string' }, recipes: { type: 'string' }, out: { type: 'string' },
-      threads: { type: 'string' }, 'max-tokens': { type: 'string' }, 'max-minutes': { type: 'string' }, 'report-only': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      threads: { type: 'string' }, 'max-tokens': { type: 'string' }, 'max-minutes': { type: 'string' }, 'report-only': { type: 'boolean' }, split: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
     console.log(`usage: npm run eval -- [--quick] [--n DOCS] [--questions PER_DOC] [--lengths 500,1000,2000,4000]
   [--seed 4321] [--model models/demo/demo.gguf] [--recipes full,quality,...] [--out DIR] [--threads 2] [--max-tokens 40]
+  [--split eval|train] eval (default) = held-out pools; train = fresh documents from the training pools (not held out)
   [--report-only]     re-render EVAL.md and the chart from DIR/eval-results.json (e.g. after editing eval/READING.md)
   [--max-minutes 25]  stop after the round of documents (one per length) that passes this wall-clock budget
 defaults: ${JSON.stringify(DEFAULTS)}; --quick: ${JSON.stringify(QUICK)} written to models/demo/eval/quick/`);
@@ -55,6 +56,7 @@ defaults: ${JSON.stringify(DEFAULTS)}; --quick: ${JSON.stringify(QUICK)} written
   const threads = Number(values.threads ?? DEFAULTS.threads);
   const maxTokens = Number(values['max-tokens'] ?? DEFAULTS.maxTokens);
   const maxMinutes = Number(values['max-minutes'] ?? DEFAULTS.maxMinutes);
+  const split = values.split === 'train' ? 'train' : 'eval';
   const modelPath = resolve(values.model ?? join(demoDir, 'demo.gguf'));
   const outDir = resolve(values.out ?? (quick ? join(here, 'quick') : demoDir));
   mkdirSync(outDir, { recursive: true });
@@ -78,7 +80,7 @@ defaults: ${JSON.stringify(DEFAULTS)}; --quick: ${JSON.stringify(QUICK)} written
   for (const r of recipes) console.error(`  ${r.id.padEnd(12)} ${describeRecipe(r.recipe)}`);
 
   // round-robin over lengths (document index major) so that a budget stop keeps the lengths balanced
-  const docs = makeHeldout({ lengths, n, questions, seed })
+  const docs = makeHeldout({ lengths, n, questions, seed, split })
     .sort((a, b) => a.index - b.index || lengths.indexOf(a.length) - lengths.indexOf(b.length));
   const tGen = performance.now();
   console.error(`eval: ${docs.length} documents, ${docs.reduce((s, d) => s + d.questions.length, 0)} questions ` +
@@ -170,7 +172,7 @@ defaults: ${JSON.stringify(DEFAULTS)}; --quick: ${JSON.stringify(QUICK)} written
       command: `npm run eval${process.argv.slice(2).length ? ' -- ' + process.argv.slice(2).join(' ') : ''}`,
       model: relative(root, modelPath), modelMtime: modelStat.mtime.toISOString(), modelHash: model.hash,
       modelInfo: model.info, runtime: runtimeVersion(),
-      lengths, documentsPerLength: completed, documentsRequested: n, maxMinutes, questionsPerDocument: questions, seed, maxTokens, threads,
+      split, lengths, documentsPerLength: completed, documentsRequested: n, maxMinutes, questionsPerDocument: questions, seed, maxTokens, threads,
       contextSizes: Object.fromEntries(ctxSize), kvEstimate,
       machine: `${cpus().length} CPU cores (${cpus()[0]?.model ?? '?'}), shared`,
       seconds: { total: (tEnd - tStart) / 1000, generate: (tGen - tStart) / 1000 },
