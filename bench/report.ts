@@ -43,6 +43,7 @@ export function renderMarkdown(res: BenchResults): string {
   if (s.complete === false) out.push('- **Partial results: the run was interrupted or is still running.**');
   if (res.note) out.push(`- Note: ${res.note}`);
   out.push('');
+  const crashes: string[] = [];
   for (const m of res.models) {
     out.push(`## ${m.id}`);
     out.push('');
@@ -51,16 +52,26 @@ export function renderMarkdown(res: BenchResults): string {
     out.push('| ctx | config | recipe | prefill tok/s | TTFT s | decode tok/s | re-ask TTFT ms (× cold) | KV MiB | peak RSS MiB | prefill × llama | decode × llama | prefill × full | FLOP limit | of limit | load |');
     out.push('|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const r of res.rows.filter((row) => row.model === m.id)) {
-      if (r.error) {
-        out.push(`| ${r.context / 1024}k | ${r.config} | ${recipeText(r)} | error: ${r.error.split('\n')[0].slice(0, 120).replace(/\|/g, '/')} | | | | | | | | | | | |`);
+      const expected = Number(s.repeats ?? r.repeats);
+      const errorText = r.error ? r.error.split('\n')[0].slice(0, 160).replace(/\|/g, '/') : '';
+      if (r.error && r.prefillTokPerS.n === 0) {
+        out.push(`| ${r.context / 1024}k | ${r.config} | ${recipeText(r)} | crashed: ${errorText} | | | | | | | | | | | |`);
         continue;
       }
-      out.push(`| ${r.context / 1024}k | ${r.config} | ${recipeText(r)} | ${med(r.prefillTokPerS)} | ${med(r.ttftMs, 2, 1e-3)} | ${med(r.decodeTokPerS, 1)} | ${med(r.reaskTtftMs)} (${pct(r.reaskVsCold)}) | ${kv(r)} | ${num(r.peakRssBytes / MiB)} | ${x(r.prefillVsLlama)} | ${x(r.decodeVsLlama)} | ${x(r.prefillVsFull)} | ${x(r.flopLimit)} | ${pct(r.ofLimit)} | ${num(r.load1, 1)} |`);
+      if (r.error) crashes.push(`${m.id} ${r.context / 1024}k ${r.config}: ${expected - r.repeats} of ${expected} repeats crashed — ${errorText}`);
+      const cfg = r.error ? `${r.config} ⚠ ${expected - r.repeats}/${expected} crashed` : r.config;
+      out.push(`| ${r.context / 1024}k | ${cfg} | ${recipeText(r)} | ${med(r.prefillTokPerS)} | ${med(r.ttftMs, 2, 1e-3)} | ${med(r.decodeTokPerS, 1)} | ${med(r.reaskTtftMs)} (${pct(r.reaskVsCold)}) | ${kv(r)} | ${num(r.peakRssBytes / MiB)} | ${x(r.prefillVsLlama)} | ${x(r.decodeVsLlama)} | ${x(r.prefillVsFull)} | ${x(r.flopLimit)} | ${pct(r.ofLimit)} | ${num(r.load1, 1)} |`);
     }
     out.push('');
   }
   out.push('KV MiB: ours = bytes the context allocated (metrics.kvBytes); * = llama.cpp, computed as 2 × layers × context × KV heads × head size × 2 bytes (F16; its state size after the run is in the JSON as stateBytes). FLOP limit = (matmul + attention FLOPs of our full attention) / (matmul + attention FLOPs of the preset), from the attention rows our runtime reports; "of limit" = measured prefill speed-up over our full attention / limit; load = highest 1-minute load average seen when a repeat of the configuration finished. See bench/README.md.');
   out.push('');
+  if (crashes.length) {
+    out.push('Crashes (the other repeats are in the table):');
+    out.push('');
+    for (const c of crashes) out.push(`- ${c}`);
+    out.push('');
+  }
   out.push('## Goals');
   out.push('');
   const byGoal = new Map<string, typeof res.goals>();

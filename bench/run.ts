@@ -7,6 +7,7 @@
  *   npm run bench -- --quick                 # 2k and 4k, llama.cpp + full + fastest, 1 repeat
  *   npm run bench                            # default: up to 8k, 3 repeats
  *   npm run bench -- --max 32k               # add 16k and 32k for the 0.6B-shape model
+ *   npm run bench -- --render bench/results/<file>.json    # re-render .md and .svg from a results file
  *   npm run bench -- --layers 28 --repeats 5 --models qwen3 --configs llama.cpp,full,fastest
  */
 import { spawn } from 'node:child_process';
@@ -89,8 +90,18 @@ async function main(): Promise<void> {
       out: { type: 'string', default: join(here, 'results') },
       tag: { type: 'string', default: '' },
       note: { type: 'string', default: '' },
+      render: { type: 'string' },
     },
   });
+  if (a.render) {
+    // Re-renders the .md and .svg of a results .json (after a change to the report or the chart).
+    const results = JSON.parse(readFileSync(a.render, 'utf8')) as BenchResults;
+    const stem = a.render.replace(/\.json$/, '');
+    writeFileSync(`${stem}.md`, renderMarkdown(results));
+    writeFileSync(`${stem}.svg`, renderChart(results));
+    process.stderr.write(`bench: rendered ${stem}.{md,svg}\n`);
+    return;
+  }
   const log = (s: string) => process.stderr.write(`${s}\n`);
   const quick = a.quick!;
   const repeats = Number(a.repeats ?? (quick ? 1 : 3));
