@@ -43,6 +43,11 @@ export function nativeBinding(): NativeBinding {
   if (!path) {
     throw new Error(`The SWAA native addon is not built (looked in ${addonCandidates().join(', ')}). Run \`npm run build:native\`.`);
   }
+  // ggml runs each graph inside one OpenMP parallel region and synchronises with its own barriers;
+  // OpenMP's default of spinning idle threads between regions made other threads' teams (libuv
+  // workers) fight for the cores: the first prefill of a process ran 4-6x slower. libgomp reads this
+  // when the addon loads it, so it must be set first. An explicit user setting wins.
+  process.env.OMP_WAIT_POLICY ??= 'passive';
   binding = require(path) as NativeBinding;
   return binding;
 }

@@ -59,7 +59,8 @@ test('runtime errors carry the runtime code and a specific message', { skip: ski
 test('prefill and generation stream without blocking the event loop', { skip: skip ?? false }, async () => {
   const m = await model();
   const ctx = m.createContext({ contextSize: 4096, chunkSize: 128, threads: 2 });
-  const tokens = m.tokenize(longDocument(80));
+  // The demo model's trained prompt layout, so that it answers rather than ending at once.
+  const tokens = m.tokenize(`Document:\n${longDocument(80)}\n\nQuestion: What is the access code of Mira Castell?\nAnswer:`);
   let ticks = 0;
   const timer = setInterval(() => { ticks++; }, 1);
   const progress: number[] = [];
