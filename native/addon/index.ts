@@ -309,12 +309,12 @@ export class Context {
   get adapterActive(): boolean { return this.native.adapterActive(); }
 
   /** Empties the context (tokens and checkpoint); its memory is kept for the next sequence. */
-  clear(): void { wrapSync(() => this.native.clear()); }
+  clear(): void { this.idle('clear'); wrapSync(() => this.native.clear()); }
 
   /** Remembers this point (e.g. the end of a document) to return to with rewind(). */
-  checkpoint(): void { wrapSync(() => this.native.checkpoint()); }
+  checkpoint(): void { this.idle('checkpoint'); wrapSync(() => this.native.checkpoint()); }
   /** Drops everything after the checkpoint without re-prefilling. */
-  rewind(): void { wrapSync(() => this.native.rewind()); }
+  rewind(): void { this.idle('rewind'); wrapSync(() => this.native.rewind()); }
 
   async saveState(path: string): Promise<void> { await this.exclusive(() => wrap(() => this.native.saveFile(path))); }
   /** Restores a saved state; it becomes the checkpoint (a saved state is a prefilled document). */
@@ -333,6 +333,11 @@ export class Context {
     if (this.disposed) return;
     this.disposed = true;
     this.native.dispose();
+  }
+
+  /** The synchronous state changes must not race a prefill or generation running on a worker thread. */
+  private idle(what: string): void {
+    if (this.busy) throw new SwaaError('SWAA_ERR_PHASE', `cannot ${what} while a prefill or generation is running`);
   }
 
   private async exclusive<T>(f: () => Promise<T>): Promise<T> {
