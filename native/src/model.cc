@@ -2,6 +2,8 @@
 // weight placement (mmap on CPU, upload on GPU), vocabulary, and model facts.
 #include "model.h"
 
+#include "fnv1a.h"
+
 #include "ggml-cpu.h"
 #include "gguf.h"
 #include "llama.h"
@@ -41,14 +43,6 @@ std::string shape_str(const int64_t * ne, int n) {
     std::string s = "[";
     for (int i = 0; i < n; i++) s += (i ? ", " : "") + std::to_string(ne[i]);
     return s + "]";
-}
-
-uint64_t fnv1a(uint64_t h, const uint8_t * p, size_t n) {
-    for (size_t i = 0; i < n; i++) {
-        h ^= p[i];
-        h *= 1099511628211ull;
-    }
-    return h;
 }
 
 // general.file_type values of llama.cpp's llama_ftype enum that people meet.
@@ -332,14 +326,14 @@ void Model::compute_info() {
     i.tied_embeddings = weights.output == weights.tok_embd;
 
     // Identity for saved states: the metadata + tensor table bytes, the size, and samples of the data.
-    uint64_t h = 1469598103934665603ull;
+    uint64_t h = kFnv1aSeed;
     const size_t meta_bytes = std::min(file_->size(), gguf_get_data_offset(gguf_));
     h = fnv1a(h, file_->data(), meta_bytes);
     const size_t sample = std::min<size_t>(1 << 16, file_->size() - meta_bytes);
     h = fnv1a(h, file_->data() + meta_bytes, sample);
     h = fnv1a(h, file_->data() + file_->size() - sample, sample);
     const uint64_t size = file_->size();
-    h = fnv1a(h, reinterpret_cast<const uint8_t *>(&size), sizeof(size));
+    h = fnv1a(h, &size, sizeof(size));
     char buf[32];
     snprintf(buf, sizeof(buf), "%016llx", (unsigned long long) h);
     hash = buf;

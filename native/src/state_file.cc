@@ -6,6 +6,7 @@
 // The recipe block is the resolved per-layer plan plus window and sinks, so two recipes that read
 // the same way are interchangeable. The checksum (FNV-1a over everything before it) catches damage.
 #include "context.h"
+#include "fnv1a.h"
 
 #include <cstdio>
 #include <cstring>
@@ -17,15 +18,6 @@ namespace {
 
 constexpr char kMagic[8] = {'S', 'W', 'A', 'A', 'S', 'T', 'A', 'T'};
 constexpr uint32_t kFormatVersion = 1;
-
-uint64_t fnv1a(uint64_t h, const void * data, size_t n) {
-    const uint8_t * p = static_cast<const uint8_t *>(data);
-    for (size_t i = 0; i < n; i++) {
-        h ^= p[i];
-        h *= 1099511628211ull;
-    }
-    return h;
-}
 
 struct FileCloser {
     void operator()(FILE * f) const { if (f) fclose(f); }
@@ -45,7 +37,7 @@ public:
 private:
     FILE * f_;
     bool ok_ = true;
-    uint64_t hash_ = 1469598103934665603ull;
+    uint64_t hash_ = kFnv1aSeed;
 };
 
 class Reader {
@@ -63,7 +55,7 @@ public:
 private:
     FILE * f_;
     bool ok_ = true;
-    uint64_t hash_ = 1469598103934665603ull;
+    uint64_t hash_ = kFnv1aSeed;
 };
 
 std::vector<uint8_t> recipe_block(const ResolvedRecipe & r) {
@@ -97,7 +89,7 @@ Status Context::save_file(const std::string & path) const {
     w.value<uint32_t>((uint32_t) params_.kv_type);
     const uint32_t n_tokens = (uint32_t) tokens_.size();
     w.value<uint32_t>(n_tokens);
-    w.value<uint64_t>(fnv1a(1469598103934665603ull, tokens_.data(), tokens_.size() * sizeof(swaa_token)));
+    w.value<uint64_t>(fnv1a(kFnv1aSeed, tokens_.data(), tokens_.size() * sizeof(swaa_token)));
     w.bytes(tokens_.data(), tokens_.size() * sizeof(swaa_token));
     w.value<int32_t>(cache_.ring_filled);
     w.value<uint32_t>((uint32_t) cache_.ring_slot_pos.size());
@@ -157,7 +149,7 @@ Status Context::load_file(const std::string & path) {
     if (n_tokens > n_ctx) return corrupt("more tokens than the context holds");
     std::vector<swaa_token> toks(n_tokens);
     if (!r.bytes(toks.data(), toks.size() * sizeof(swaa_token))) return corrupt("truncated token list");
-    if (fnv1a(1469598103934665603ull, toks.data(), toks.size() * sizeof(swaa_token)) != token_hash) return corrupt("token hash mismatch");
+    if (fnv1a(kFnv1aSeed, toks.data(), toks.size() * sizeof(swaa_token)) != token_hash) return corrupt("token hash mismatch");
     int32_t ring_filled = 0;
     uint32_t n_slots = 0;
     if (!r.value(ring_filled) || !r.value(n_slots) || n_slots != cache_.ring_slot_pos.size()) return corrupt("ring table mismatch");
