@@ -74,7 +74,7 @@ public:
         const swaa_token * toks = swaa_context_tokens(h_->ctx);
         const int32_t look = std::min<int32_t>(n_past, std::max<int32_t>(sp_.repeat_last_n, 0));
         for (int32_t i = n_past - look; i < n_past; i++) swaa_sampler_accept(sampler, toks[i]);
-        st = swaa_context_generate(h_->ctx, sampler, max_tokens_, &GenerateWorker::OnToken, this, &reason_, &n_generated_);
+        st = swaa_context_generate(h_->ctx, sampler, max_tokens_, &GenerateWorker::OnToken, this, &reason_, nullptr);
         swaa_sampler_free(sampler);
         if (st != SWAA_OK) Fail(st, swaa_last_error());
     }
@@ -82,7 +82,6 @@ public:
         Napi::Env env = Env();
         Napi::HandleScope scope(env);
         for (size_t i = 0; i < count; i++) {
-            tokens_.push_back(data[i].token);
             on_token_.Call({Napi::Number::New(env, data[i].token),
                             Napi::Buffer<uint8_t>::Copy(env, reinterpret_cast<const uint8_t *>(data[i].bytes.data()), data[i].bytes.size())});
         }
@@ -91,8 +90,6 @@ public:
         Napi::Env env = Env();
         Napi::Object r = Napi::Object::New(env);
         // Tokens come from the generation itself (the queue may still hold the last ones).
-        const int32_t n_past = swaa_context_n_past(h_->ctx);
-        (void) n_past;
         Napi::Int32Array arr = Napi::Int32Array::New(env, generated_.size());
         for (size_t i = 0; i < generated_.size(); i++) arr[i] = generated_[i];
         r.Set("tokens", arr);
@@ -115,9 +112,7 @@ private:
     Napi::FunctionReference on_token_;
     const ExecutionProgress * progress_ = nullptr;
     std::vector<swaa_token> generated_;
-    std::vector<swaa_token> tokens_;
     swaa_stop_reason reason_ = SWAA_STOP_MAX_TOKENS;
-    int32_t n_generated_ = 0;
 };
 
 // Saves or loads the context state file off the JS thread.

@@ -54,7 +54,7 @@ export function holdsDocument(ctx: Context, documentTokens: readonly number[]): 
 /** Answers one question about one document, reusing the document's KV state when it is cached. */
 export async function ask(ctx: Context, req: AskRequest): Promise<RunReport> {
   const total = req.documentTokens.length + req.questionTokens.length;
-  if (total + (req.maxTokens ?? 0) > ctx.contextSize && total >= ctx.contextSize) {
+  if (total >= ctx.contextSize) {
     throw new SwaaError('SWAA_ERR_CONTEXT_OVERFLOW',
       `the prompt has ${total} tokens but the context holds ${ctx.contextSize}`);
   }
