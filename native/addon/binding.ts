@@ -31,6 +31,7 @@ export interface NativeModel {
   isEog(token: number): boolean;
   tokenize(text: string, addSpecial: boolean, parseSpecial: boolean): Int32Array;
   tokenToPiece(token: number, renderSpecial: boolean): Uint8Array;
+  detokenize(tokens: Int32Array, renderSpecial: boolean): string;
   estimateKvBytes(params: NativeContextParams): number;
   createContext(params: NativeContextParams): NativeContext;
   loadAdapter(path: string): NativeAdapter;

@@ -152,9 +152,13 @@ export class Model {
     return wrapSync(() => this.native.tokenToPiece(token, renderSpecial));
   }
 
+  /**
+   * Text of a token sequence as the model's tokenizer writes it (llama.cpp's detokenizer, including
+   * the space clean-up some vocabularies ask for). Streaming uses tokenBytes; this is for whole texts.
+   */
   detokenize(tokens: readonly number[], renderSpecial = false): string {
-    const parts = tokens.map((t) => this.tokenBytes(t, renderSpecial));
-    return Buffer.concat(parts).toString('utf8');
+    this.check();
+    return wrapSync(() => this.native.detokenize(Int32Array.from(tokens), renderSpecial));
   }
 
   isEog(token: number): boolean { return this.native.isEog(token); }

@@ -18,6 +18,7 @@ void ModelWrap::Init(Napi::Env env, Napi::Object exports) {
         InstanceMethod<&ModelWrap::IsEog>("isEog"),
         InstanceMethod<&ModelWrap::Tokenize>("tokenize"),
         InstanceMethod<&ModelWrap::TokenToPiece>("tokenToPiece"),
+        InstanceMethod<&ModelWrap::Detokenize>("detokenize"),
         InstanceMethod<&ModelWrap::EstimateKvBytes>("estimateKvBytes"),
         InstanceMethod<&ModelWrap::CreateContext>("createContext"),
         InstanceMethod<&ModelWrap::LoadAdapter>("loadAdapter"),
@@ -99,6 +100,25 @@ Napi::Value ModelWrap::TokenToPiece(const Napi::CallbackInfo & info) {
         n = swaa_token_to_piece(m, token, buf.data(), (int32_t) buf.size(), info[1].ToBoolean());
     }
     return Napi::Buffer<uint8_t>::Copy(env, reinterpret_cast<const uint8_t *>(buf.data()), (size_t) std::max(n, 0));
+}
+
+Napi::Value ModelWrap::Detokenize(const Napi::CallbackInfo & info) {
+    Napi::Env env = info.Env();
+    if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
+        throw Napi::TypeError::New(env, "tokens must be an Int32Array");
+    }
+    Napi::Int32Array tokens = info[0].As<Napi::Int32Array>();
+    const bool render_special = info[1].ToBoolean();
+    swaa_model * m = model(env);
+    const int32_t n_tokens = (int32_t) tokens.ElementLength();
+    std::vector<char> text((size_t) n_tokens * 8 + 16);
+    int32_t n = swaa_detokenize(m, tokens.Data(), n_tokens, text.data(), (int32_t) text.size(), render_special);
+    if (n < 0 && n != INT32_MIN) {
+        text.resize((size_t) -n);
+        n = swaa_detokenize(m, tokens.Data(), n_tokens, text.data(), (int32_t) text.size(), render_special);
+    }
+    if (n < 0) throw last_runtime_error(env, SWAA_ERR_INVALID_ARGUMENT);
+    return Napi::String::New(env, text.data(), (size_t) n);
 }
 
 Napi::Value ModelWrap::EstimateKvBytes(const Napi::CallbackInfo & info) {

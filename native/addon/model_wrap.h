@@ -22,6 +22,7 @@ private:
     Napi::Value IsEog(const Napi::CallbackInfo & info);
     Napi::Value Tokenize(const Napi::CallbackInfo & info);
     Napi::Value TokenToPiece(const Napi::CallbackInfo & info);
+    Napi::Value Detokenize(const Napi::CallbackInfo & info);
     Napi::Value EstimateKvBytes(const Napi::CallbackInfo & info);
     Napi::Value CreateContext(const Napi::CallbackInfo & info);
     Napi::Value LoadAdapter(const Napi::CallbackInfo & info);

@@ -142,6 +142,13 @@ int32_t swaa_tokenize(const swaa_model * model, const char * text, int32_t text_
 int32_t swaa_token_to_piece(const swaa_model * model, swaa_token token, char * buf, int32_t buf_len,
                             bool render_special);
 
+// Turns tokens back into text the way the model's tokenizer does (including its clean-up of spaces
+// around punctuation, which some vocabularies ask for: joining token pieces is not always the same
+// text). Returns the byte count written, or a negative count needed when text_len_max is too small.
+// render_special: write special tokens' text; otherwise they are left out.
+int32_t swaa_detokenize(const swaa_model * model, const swaa_token * tokens, int32_t n_tokens, char * text,
+                        int32_t text_len_max, bool render_special);
+
 // ---------------------------------------------------------------------------------------------
 // Recipes (SWAA)
 // ---------------------------------------------------------------------------------------------

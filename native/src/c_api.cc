@@ -97,6 +97,23 @@ int32_t swaa_token_to_piece(const swaa_model * model, swaa_token token, char * b
     return llama_token_to_piece(M(model)->vocab(), token, buf, buf_len, 0, render_special);
 }
 
+int32_t swaa_detokenize(const swaa_model * model, const swaa_token * tokens, int32_t n_tokens, char * text,
+                        int32_t text_len_max, bool render_special) {
+    if (!model || (!tokens && n_tokens > 0) || n_tokens < 0) {
+        swaa::set_last_error("model must not be NULL and tokens must hold n_tokens >= 0 tokens");
+        return INT32_MIN;
+    }
+    if (llama_vocab_type(M(model)->vocab()) == LLAMA_VOCAB_TYPE_NONE) return 0;  // a model without a tokenizer (tests)
+    for (int32_t i = 0; i < n_tokens; i++) {
+        if (tokens[i] < 0 || tokens[i] >= M(model)->hparams.n_vocab) {
+            swaa::set_last_error("token " + std::to_string(tokens[i]) + " is outside the vocabulary");
+            return INT32_MIN;
+        }
+    }
+    // remove_special=false: BOS/EOS are text like any other token when render_special is set.
+    return llama_detokenize(M(model)->vocab(), tokens, n_tokens, text, text_len_max, false, render_special);
+}
+
 swaa_recipe swaa_recipe_default(void) {
     swaa_recipe r;
     std::memset(&r, 0, sizeof(r));

@@ -68,6 +68,12 @@ ChunkInputs build_chunk_graph(ggml_context * ctx, ggml_cgraph * gf, const Model 
         ggml_set_input(in.masks[k]);
     }
 
+    if (shape.n_out < n) {
+        in.out_ids = ggml_new_tensor_1d(ctx, GGML_TYPE_I32, shape.n_out);
+        ggml_set_name(in.out_ids, "inp_out_ids");
+        ggml_set_input(in.out_ids);
+    }
+
     const float kq_scale = 1.0f / std::sqrt((float) hp.head_dim);
     ggml_tensor * cur = ggml_get_rows(ctx, w.tok_embd, in.tokens);  // [n_embd, n]
 
@@ -109,6 +115,12 @@ ChunkInputs build_chunk_graph(ggml_context * ctx, ggml_cgraph * gf, const Model 
         ggml_prec_set_acc(attn, GGML_PREC_F32);
         cur = ggml_reshape_2d(ctx, attn, hp.head_dim_v * hp.n_head, n);  // attn is [head_dim, n_head, n]
         cur = matmul(ctx, shape, L.wo, cur);
+        if (in.out_ids && il == hp.n_layer - 1) {
+            // Past the last layer's attention only the rows whose logits are wanted matter (every
+            // row's key and value are already in the cache): its FFN runs on those rows alone.
+            cur = ggml_get_rows(ctx, cur, in.out_ids);
+            residual = ggml_get_rows(ctx, residual, in.out_ids);
+        }
         cur = ggml_add(ctx, cur, residual);
 
         residual = cur;
@@ -119,12 +131,6 @@ ChunkInputs build_chunk_graph(ggml_context * ctx, ggml_cgraph * gf, const Model 
         cur = ggml_add(ctx, cur, residual);
     }
 
-    if (shape.n_out < n) {
-        in.out_ids = ggml_new_tensor_1d(ctx, GGML_TYPE_I32, shape.n_out);
-        ggml_set_name(in.out_ids, "inp_out_ids");
-        ggml_set_input(in.out_ids);
-        cur = ggml_get_rows(ctx, cur, in.out_ids);
-    }
     cur = rms_norm(ctx, cur, w.output_norm, hp.rms_eps);
     in.logits = ggml_mul_mat(ctx, w.output, cur);
     ggml_set_name(in.logits, "logits");

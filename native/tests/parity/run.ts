@@ -138,14 +138,14 @@ async function runModel(name: TestModelName, args: Args, log: (s: string) => voi
         continue;
       }
       r.tokOk++;
-      // Detokenization is reported, not judged: llama_detokenize applies the vocabulary's
-      // clean_up_tokenization_spaces (Llama 3: " ?" → "?", " 's" → "'s"), a plain concatenation of pieces does not.
+      // Detokenization must match too, including the vocabulary's clean_up_tokenization_spaces
+      // (Llama 3: " ?" → "?", " 's" → "'s"), which a plain concatenation of pieces would miss.
       const da = ref.detokenize(a), db = cand.detokenize(a);
       if (da !== db) {
         const d = [...da].findIndex((ch, i) => ch !== [...db][i]);
         const cut = (x: string) => JSON.stringify([...x].slice(Math.max(0, d - 12), d + 12).join(''));
         r.detokDiff++;
-        finding(`(warning) detokenize "${label}": first difference at character ${d}: llama.cpp ${cut(da)} vs ${cand.label} ${cut(db)}`);
+        finding(`detokenize "${label}": first difference at character ${d}: llama.cpp ${cut(da)} vs ${cand.label} ${cut(db)}`);
       }
     }
     // --- (b) logits, (c) greedy -----------------------------------------------------------------

@@ -38,6 +38,12 @@ test('tokenize and detokenize round-trip text', { skip: skip ?? false }, async (
   const tokens = m.tokenize(text);
   assert.ok(tokens.length > 3);
   assert.equal(m.detokenize(tokens), text);
+  // Special tokens are text only when asked for; tokens outside the vocabulary are an error.
+  const eos = m.eos;
+  assert.equal(m.detokenize([...tokens, eos]), text);
+  assert.equal(m.detokenize([...tokens, eos], true), text + '<|endoftext|>');
+  assert.throws(() => m.detokenize([m.info.nVocab + 5]),
+    (e: unknown) => e instanceof SwaaError && e.code === 'SWAA_ERR_INVALID_ARGUMENT' && e.message.includes(String(m.info.nVocab + 5)));
 });
 
 test('runtime errors carry the runtime code and a specific message', { skip: skip ?? false }, async () => {
