@@ -4,7 +4,7 @@
 // sequences whose prompt is longer than the window.
 #pragma once
 
-#include "mapped_file.h"
+#include "gguf_file.h"
 #include "model.h"
 #include "status.h"
 
@@ -36,10 +36,7 @@ public:
 
 private:
     const Model * model_ = nullptr;
-    std::unique_ptr<MappedFile> file_;
-    gguf_context * gguf_ = nullptr;
-    ggml_context * meta_ = nullptr;
-    ggml_backend_buffer_t buf_ = nullptr;
+    std::unique_ptr<GgufFile> file_;  // the mapping, metadata and the buffer holding the A/B tensors
     float alpha_ = 0.0f;
     std::map<const ggml_tensor *, LoraPair> pairs_;
 };

@@ -3,6 +3,7 @@
 #include "model.h"
 
 #include "fnv1a.h"
+#include "runtime_init.h"
 
 #include "ggml-cpu.h"
 #include "gguf.h"
@@ -17,15 +18,6 @@
 namespace swaa {
 
 namespace {
-
-thread_local std::string g_llama_last_error;
-
-void ggml_log_sink(enum ggml_log_level level, const char * text, void *) {
-    if (level == GGML_LOG_LEVEL_ERROR) {
-        g_llama_last_error += text;
-        log(0, "ggml: %s", text);
-    }
-}
 
 bool weight_type_supported(ggml_type t) {
     switch (t) {
@@ -71,27 +63,14 @@ const char * file_type_name(int ft, const char * fallback) {
 
 }  // namespace
 
-void runtime_init() {
-    static std::once_flag once;
-    std::call_once(once, [] {
-        ggml_log_set(ggml_log_sink, nullptr);
-        llama_log_set(ggml_log_sink, nullptr);
-        llama_backend_init();
-        ggml_backend_load_all();
-    });
-}
-
 Model::~Model() {
     if (vocab_model_) llama_model_free(vocab_model_);
-    if (weights_buf_) ggml_backend_buffer_free(weights_buf_);
-    if (meta_) ggml_free(meta_);
-    if (gguf_) gguf_free(gguf_);
 }
 
 Status Model::load(const std::string & path, const swaa_model_params & params, std::unique_ptr<Model> & out) {
     runtime_init();
     std::unique_ptr<Model> m(new Model());
-    g_llama_last_error.clear();
+    clear_ggml_error();
     SWAA_TRY(m->load_impl(path, params));
     out = std::move(m);
     return Status::ok();
@@ -99,20 +78,9 @@ Status Model::load(const std::string & path, const swaa_model_params & params, s
 
 Status Model::load_impl(const std::string & p, const swaa_model_params & params) {
     path = p;
-    SWAA_TRY(MappedFile::open(path, file_));
-    if (file_->size() < 24 || std::memcmp(file_->data(), "GGUF", 4) != 0) {
-        return error(SWAA_ERR_NOT_GGUF, path + " is not a GGUF model (the file does not start with 'GGUF')");
-    }
-    gguf_init_params gp{};
-    gp.no_alloc = true;
-    gp.ctx = &meta_;
-    gguf_ = gguf_init_from_buffer(file_->data(), file_->size(), gp);
-    if (!gguf_) {
-        std::string why = g_llama_last_error;
-        while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
-        return error(SWAA_ERR_TRUNCATED, path + ": the GGUF header or tensor table is truncated or malformed" +
-                                             (why.empty() ? std::string() : " (" + why + ")"));
-    }
+    SWAA_TRY(GgufFile::open(path, "model", file_));
+    gguf_ = file_->gguf();
+    meta_ = file_->meta();
     SWAA_TRY(read_hparams(gguf_, hparams));
     if (params.progress && !params.progress(0.02f, params.progress_user_data)) {
         return error(SWAA_ERR_CANCELLED, "model load cancelled");
@@ -126,16 +94,6 @@ Status Model::load_impl(const std::string & p, const swaa_model_params & params)
 }
 
 Status Model::bind_tensors() {
-    const size_t data_offset = gguf_get_data_offset(gguf_);
-    const int64_t n_tensors = gguf_get_n_tensors(gguf_);
-    for (int64_t i = 0; i < n_tensors; i++) {
-        const size_t end = data_offset + gguf_get_tensor_offset(gguf_, i) + gguf_get_tensor_size(gguf_, i);
-        if (end > file_->size()) {
-            return error(SWAA_ERR_TRUNCATED, path + " is truncated: tensor '" + gguf_get_tensor_name(gguf_, i) +
-                                                 "' ends at byte " + std::to_string(end) + " but the file has " +
-                                                 std::to_string(file_->size()) + " bytes");
-        }
-    }
     const HParams & hp = hparams;
     auto get = [&](const std::string & name, std::vector<int64_t> shape, bool required, ggml_tensor *& out) -> Status {
         ggml_tensor * t = ggml_get_tensor(meta_, name.c_str());
@@ -215,43 +173,15 @@ Status Model::place_weights(const swaa_model_params & params) {
         }
     }
     gpu_device = gpu_dev;
-    const size_t data_offset = gguf_get_data_offset(gguf_);
-    const uint8_t * base = file_->data() + data_offset;
-    const int64_t n_tensors = gguf_get_n_tensors(gguf_);
-
-    if (!gpu_device && params.use_mmap) {
-        // Weights point into the mapping: no copy. The buffer spans the whole tensor data region.
-        weights_buf_ = ggml_backend_cpu_buffer_from_ptr(const_cast<uint8_t *>(base), file_->size() - data_offset);
-        if (!weights_buf_) return error(SWAA_ERR_OUT_OF_MEMORY, "could not wrap the mapped weights");
-        for (int64_t i = 0; i < n_tensors; i++) {
-            ggml_tensor * t = ggml_get_tensor(meta_, gguf_get_tensor_name(gguf_, i));
-            void * addr = const_cast<uint8_t *>(base + gguf_get_tensor_offset(gguf_, i));
-            if (ggml_backend_tensor_alloc(weights_buf_, t, addr) != GGML_STATUS_SUCCESS) {
-                return error(SWAA_ERR_INTERNAL, std::string("could not place tensor ") + t->name);
-            }
+    // Load progress: 0.05 after the header, 0.95 once every byte is placed (CPU mmap: at once).
+    struct Scaled {
+        const swaa_model_params & p;
+        static bool call(float fraction, void * self) {
+            const swaa_model_params & mp = static_cast<Scaled *>(self)->p;
+            return mp.progress(0.05f + 0.9f * fraction, mp.progress_user_data);
         }
-        ggml_backend_buffer_set_usage(weights_buf_, GGML_BACKEND_BUFFER_USAGE_WEIGHTS);
-        return Status::ok();
-    }
-    ggml_backend_buffer_type_t buft = gpu_device ? ggml_backend_dev_buffer_type(gpu_device) : ggml_backend_cpu_buffer_type();
-    weights_buf_ = ggml_backend_alloc_ctx_tensors_from_buft(meta_, buft);
-    if (!weights_buf_) {
-        return error(SWAA_ERR_OUT_OF_MEMORY, std::string("not enough memory on ") +
-                                                 (gpu_device ? ggml_backend_dev_name(gpu_device) : "the CPU") + " for the weights");
-    }
-    ggml_backend_buffer_set_usage(weights_buf_, GGML_BACKEND_BUFFER_USAGE_WEIGHTS);
-    size_t done = 0, total = file_->size() - data_offset;
-    for (int64_t i = 0; i < n_tensors; i++) {
-        ggml_tensor * t = ggml_get_tensor(meta_, gguf_get_tensor_name(gguf_, i));
-        const size_t n = ggml_nbytes(t);
-        ggml_backend_tensor_set(t, base + gguf_get_tensor_offset(gguf_, i), 0, n);
-        done += n;
-        if (params.progress && !params.progress(0.05f + 0.9f * (float) done / (float) std::max<size_t>(total, 1),
-                                                params.progress_user_data)) {
-            return error(SWAA_ERR_CANCELLED, "model load cancelled");
-        }
-    }
-    return Status::ok();
+    } scaled{params};
+    return file_->place_tensors(gpu_device, params.use_mmap, params.progress ? &Scaled::call : nullptr, &scaled);
 }
 
 Status Model::load_vocab() {
@@ -265,11 +195,10 @@ Status Model::load_vocab() {
     }
     llama_model_params mp = llama_model_default_params();
     mp.vocab_only = true;
-    g_llama_last_error.clear();
+    clear_ggml_error();
     vocab_model_ = llama_model_load_from_file(path.c_str(), mp);
     if (!vocab_model_) {
-        std::string why = g_llama_last_error;
-        while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+        const std::string why = last_ggml_error();
         return error(SWAA_ERR_TOKENIZER, "the vocabulary could not be loaded" + (why.empty() ? "" : ": " + why));
     }
     vocab_ = llama_model_get_vocab(vocab_model_);
@@ -312,7 +241,7 @@ void Model::compute_info() {
         snprintf(i.file_type, sizeof(i.file_type), "%s", i.weight_type);
     }
     snprintf(i.backend, sizeof(i.backend), "%s", gpu_device ? ggml_backend_dev_name(gpu_device) : "CPU");
-    i.file_bytes = file_->size();
+    i.file_bytes = file_->file().size();
     i.n_vocab = hparams.n_vocab;
     i.n_ctx_train = hparams.n_ctx_train;
     i.n_embd = hparams.n_embd;
@@ -327,12 +256,12 @@ void Model::compute_info() {
 
     // Identity for saved states: the metadata + tensor table bytes, the size, and samples of the data.
     uint64_t h = kFnv1aSeed;
-    const size_t meta_bytes = std::min(file_->size(), gguf_get_data_offset(gguf_));
-    h = fnv1a(h, file_->data(), meta_bytes);
-    const size_t sample = std::min<size_t>(1 << 16, file_->size() - meta_bytes);
-    h = fnv1a(h, file_->data() + meta_bytes, sample);
-    h = fnv1a(h, file_->data() + file_->size() - sample, sample);
-    const uint64_t size = file_->size();
+    const size_t meta_bytes = std::min(file_->file().size(), gguf_get_data_offset(gguf_));
+    h = fnv1a(h, file_->file().data(), meta_bytes);
+    const size_t sample = std::min<size_t>(1 << 16, file_->file().size() - meta_bytes);
+    h = fnv1a(h, file_->file().data() + meta_bytes, sample);
+    h = fnv1a(h, file_->file().data() + file_->file().size() - sample, sample);
+    const uint64_t size = file_->file().size();
     h = fnv1a(h, &size, sizeof(size));
     char buf[32];
     snprintf(buf, sizeof(buf), "%016llx", (unsigned long long) h);

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "hparams.h"
-#include "mapped_file.h"
+#include "gguf_file.h"
 #include "status.h"
 
 #include "ggml-backend.h"
@@ -71,15 +71,11 @@ private:
     Status load_vocab();
     void compute_info();
 
-    std::unique_ptr<MappedFile> file_;
-    gguf_context * gguf_ = nullptr;
-    ggml_context * meta_ = nullptr;         // tensor descriptors made by gguf
-    ggml_backend_buffer_t weights_buf_ = nullptr;
+    std::unique_ptr<GgufFile> file_;       // owns the mapping, the metadata and the weights buffer
+    gguf_context * gguf_ = nullptr;         // == file_->gguf()
+    ggml_context * meta_ = nullptr;         // == file_->meta(): tensor descriptors made by gguf
     llama_model * vocab_model_ = nullptr;
     const llama_vocab * vocab_ = nullptr;
 };
-
-// Initialises ggml/libllama logging and backends once per process.
-void runtime_init();
 
 }  // namespace swaa

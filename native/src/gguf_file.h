@@ -1,0 +1,50 @@
+// A GGUF file opened for computing: mapped read-only, header and tensor table parsed, every tensor
+// checked to lie inside the file, and its tensors placed in a backend buffer (pointing into the
+// mapping on the CPU, uploaded to a GPU). Models and LoRA adapters both load through it.
+#pragma once
+
+#include "mapped_file.h"
+#include "status.h"
+
+#include "ggml-backend.h"
+
+#include <memory>
+#include <string>
+
+struct gguf_context;
+struct ggml_context;
+
+namespace swaa {
+
+class GgufFile {
+public:
+    // what: "model" or "LoRA adapter", used in error messages.
+    static Status open(const std::string & path, const char * what, std::unique_ptr<GgufFile> & out);
+    ~GgufFile();
+    GgufFile(const GgufFile &) = delete;
+    GgufFile & operator=(const GgufFile &) = delete;
+
+    // Called with the fraction of bytes placed; returning false cancels the placement.
+    using Progress = bool (*)(float fraction, void * user_data);
+
+    // Places every tensor: on the CPU with use_mmap the tensors point into the mapping (no copy);
+    // otherwise they are copied into a buffer of gpu_device (or CPU memory when it is null).
+    Status place_tensors(ggml_backend_dev_t gpu_device, bool use_mmap, Progress progress = nullptr,
+                         void * progress_user_data = nullptr);
+
+    gguf_context * gguf() const { return gguf_; }
+    ggml_context * meta() const { return meta_; }  // tensor descriptors (no data until placed)
+    const MappedFile & file() const { return *file_; }
+    const std::string & path() const { return path_; }
+
+private:
+    GgufFile() = default;
+    std::string path_;
+    std::string what_;
+    std::unique_ptr<MappedFile> file_;
+    gguf_context * gguf_ = nullptr;
+    ggml_context * meta_ = nullptr;
+    ggml_backend_buffer_t buf_ = nullptr;
+};
+
+}  // namespace swaa
