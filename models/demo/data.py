@@ -254,11 +254,15 @@ def _value(rng, P, kind_fn, people):
 
 
 def make_example(rng, split="train", target_tokens=1000, n_questions=1, count_fn=approx_tokens,
-                 theme=None):
+                 theme=None, canon_p=0.0):
     """Return dict(document, qa=[dict(question, answer, name, attribute, value)], theme).
 
     rng: random.Random; split: 'train' or 'eval'; target_tokens: approx document length.
     count_fn: token counter used to reach target_tokens (default: chars/4).
+    canon_p: probability that a fact uses the answer's own phrasing ("The {attribute} of {name} is
+    {value}."), which plain copying (an induction head) can answer; the training curriculum raises
+    it on short documents so that retrieval appears early, then drops it. 0 draws no extra random
+    numbers, so eval sets are unchanged by it.
     """
     P = _pools(split)
     theme = theme or rng.choice(list(THEMES))
@@ -300,6 +304,9 @@ def make_example(rng, split="train", target_tokens=1000, n_questions=1, count_fn
     fact_sents = []
     for (p, a), v in facts.items():
         t = rng.choice(P["facts"][a])
+        if canon_p > 0 and rng.random() < canon_p:
+            t = ANSWER.strip().replace("{a}", ATTRS[a][0])
+            t = t[0].upper() + t[1:]
         fact_sents.append(t.format(n=p, v=v))
     # filler up to target length
     fact_tok = sum(count_fn(" " + s) for s in fact_sents)
