@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { missingForWeb, ROOT } from './lib/prereqs.js';
 import { startWebServer, type WebServer } from './lib/webServer.js';
+import { tapEvents } from './lib/eventTap.js';
 import { dropFiles, launch, shot } from './lib/browser.js';
 
 const SAMPLES = join(ROOT, 'models', 'demo', 'samples');
@@ -104,34 +105,35 @@ else describe('SWAA Desk in the browser (npm run web)', () => {
   it('asks with one preset and streams the answer, then shows its metrics', async () => {
     await choosePresets([0]);
     await shot(page, 'preset-picked');
-    // Streaming: record the answer's length at every DOM change while the run is still running.
-    await page.evaluate(() => {
-      const seen: number[] = [];
-      const w = window as unknown as { answerLengths: number[]; answerObserver: MutationObserver };
-      w.answerLengths = seen;
-      w.answerObserver = new MutationObserver(() => {
-        const card = document.querySelector('[data-testid="run-card"]');
-        if (card?.getAttribute('data-status') !== 'running') return;
-        const len = card.querySelector('.answer')?.textContent?.length ?? 0;
-        if (len > 0 && seen.at(-1) !== len) seen.push(len);
-      });
-      w.answerObserver.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
-    });
-    await ask(QUESTION);
-    const card = runCards().first();
-    await page.waitForFunction(() => (window as unknown as { answerLengths: number[] }).answerLengths.length > 0,
-      undefined, { timeout: RUN_TIMEOUT_MS, polling: 'raf' });
-    await shot(page, 'streaming');
-    await waitForRuns('done', 1);
-    const lengths = await page.evaluate(() => {
-      const w = window as unknown as { answerLengths: number[]; answerObserver: MutationObserver };
-      w.answerObserver.disconnect();
-      return w.answerLengths;
-    });
-    assert.ok(lengths.length >= 2, `tokens arrived one after another (answer lengths seen while running: ${lengths.join(', ')})`);
-    await card.locator('[data-testid="metrics"]').waitFor();
-    assert.match(await card.locator('[data-testid="metrics"]').textContent() ?? '', /Time to first token.*KV memory.*Peak memory/s);
-    await shot(page, 'answer-metrics');
+    // Streaming is checked on the event stream itself (a second listener): one run.token event per
+    // generated token, in order, all before run.done. The DOM may fold several tokens into one
+    // render when the demo model decodes a whole answer within a frame or two.
+    const tap = await tapEvents(server.url);
+    try {
+      await ask(QUESTION);
+      const card = runCards().first();
+      await page.locator('[data-testid="run-card"] .answer').first().waitFor({ timeout: RUN_TIMEOUT_MS });
+      await shot(page, 'streaming');
+      await waitForRuns('done', 1);
+      const started = tap.events.flatMap((e) => (e.event === 'run.started' && e.payload.question === QUESTION ? [e.payload] : []))[0];
+      assert.ok(started, `run.started for the question arrived (saw: ${tap.events.map((e) => e.event).join(', ')})`);
+      const runId = started.runId;
+      const ofRun = tap.events.filter((e) => 'runId' in e.payload && e.payload.runId === runId);
+      const tokens = ofRun.flatMap((e) => (e.event === 'run.token' ? [e.payload] : []));
+      const doneAt = ofRun.findIndex((e) => e.event === 'run.done');
+      assert.ok(doneAt >= 0, 'run.done arrived');
+      assert.ok(tokens.length >= 2, `the answer came as separate token events (got ${tokens.length})`);
+      assert.deepEqual(tokens.map((t) => t.index), tokens.map((_, i) => i), 'token events arrive in order, one per token');
+      assert.ok(ofRun.slice(doneAt + 1).every((e) => e.event !== 'run.token'), 'no token arrives after run.done');
+      assert.deepEqual(tap.invalid, [], 'every event on the stream matches the contract');
+      const shown = (await card.locator('.answer').textContent() ?? '').replace(/\s+/g, ' ').trim();
+      assert.equal(shown, tokens.map((t) => t.text).join('').replace(/\s+/g, ' ').trim(), 'the card shows exactly the streamed text');
+      await card.locator('[data-testid="metrics"]').waitFor();
+      assert.match(await card.locator('[data-testid="metrics"]').textContent() ?? '', /Time to first token.*KV memory.*Peak memory/s);
+      await shot(page, 'answer-metrics');
+    } finally {
+      tap.stop();
+    }
   });
 
   it('answers a second question on the cached document', async () => {
