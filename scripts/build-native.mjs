@@ -2,7 +2,7 @@
 // Builds the SWAA runtime: clones the llama.cpp source pinned by node-llama-cpp (its
 // llama/gitRelease.bundle) into native/deps/ (ignored), then builds ggml, libllama, our core,
 // the addon and the native tests with cmake-js. Incremental: a second run only rebuilds changes.
-//   --cuda     also build the CUDA backend (into native/build-cuda; takes ~45 min on 2 cores)
+//   --cuda     also build the CUDA backend (into native/build-cuda; 67 CPU-minutes: ~35 min on 2 idle cores)
 //   --debug    debug build
 //   --portable no -march=native (for builds you ship)
 import { execFileSync, spawnSync } from 'node:child_process';
