@@ -4,7 +4,7 @@
  * and without flash attention) and in our runtime, printing each engine's top two tokens there. If
  * our prompt-mode top-1 matches llama.cpp while our decode chose otherwise, the decode path differs.
  *
- *   npx tsx native/tests/parity/diag-greedy.ts [model=qwen3-f16] [prompt index=4]
+ *   npx tsx native/tests/parity/diag-greedy.ts [model=qwen3-f16] [prompt index=4] [threads=2]
  */
 import { ensureTestModel, TEST_MODELS, loadVocab } from '../support/test-models.js';
 import { ReferenceEngine, SwaaEngine } from './engines.js';
@@ -13,16 +13,17 @@ import { parityPrompts } from './corpus.js';
 const name = (process.argv[2] ?? 'qwen3-f16') as keyof typeof TEST_MODELS;
 const spec = TEST_MODELS[name];
 const f = await ensureTestModel(spec);
+const threads = Number(process.argv[4] ?? 2);
 const nVocab = loadVocab(spec.tokenizer, spec.padVocabTo).tokens.length;
-const fa = await ReferenceEngine.load(f.path, { threads: 2, contextSize: 2048, flashAttention: true, nVocab, slice: 16 });
-const nofa = await ReferenceEngine.load(f.path, { threads: 2, contextSize: 2048, flashAttention: false, nVocab, slice: 16 });
-const sw = await SwaaEngine.load(f.path, { threads: 2, contextSize: 2048, kvType: 'f16' });
+const fa = await ReferenceEngine.load(f.path, { threads, contextSize: 2048, flashAttention: true, nVocab, slice: 16 });
+const nofa = await ReferenceEngine.load(f.path, { threads, contextSize: 2048, flashAttention: false, nVocab, slice: 16 });
+const sw = await SwaaEngine.load(f.path, { threads, contextSize: 2048, kvType: 'f16' });
 const p = parityPrompts(spec.tokenizer)[Number(process.argv[3] ?? 4)];
 const prompt = [...(fa.addBos ? [fa.bos] : []), ...fa.tokenize(p.text)];
 const ref = await fa.greedy(prompt, 64);
 const ours = await sw.greedy(prompt, 64);
 const k = ref.tokens.findIndex((t, i) => t !== ours.tokens[i]);
-console.log(`${name} "${p.label}": prompt ${prompt.length} tokens; greedy split at ${k} (llama.cpp margin ${ref.margins[k]?.toFixed(4)})`);
+console.log(`${name} "${p.label}", ${threads} thread(s): prompt ${prompt.length} tokens; greedy split at ${k} (llama.cpp margin ${ref.margins[k]?.toFixed(4)})`);
 if (k >= 0) {
   const seq = [...prompt, ...ref.tokens.slice(0, k)];
   const last = seq.length - 1;
