@@ -5,6 +5,7 @@
  * the DOM, where React rightly folds tokens that arrive within one frame into a single render.
  */
 import { parseEvent, type AnyEvent } from '../../electron/shared/contract.js';
+import { readSseData } from '../../electron/shared/sse.js';
 
 export interface EventTap {
   /** Events in arrival order (validated against the contract; anything else lands in `invalid`). */
@@ -24,29 +25,12 @@ export async function tapEvents(serverUrl: string): Promise<EventTap> {
   if (!res.ok || !res.body) throw new Error(`event stream: HTTP ${res.status}`);
   const events: AnyEvent[] = [];
   const invalid: string[] = [];
-  const reader = res.body.getReader();
-  const decoder = new TextDecoder();
-  void (async () => {
-    let buf = '';
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buf += decoder.decode(value, { stream: true });
-        let cut: number;
-        while ((cut = buf.indexOf('\n\n')) >= 0) {
-          const frame = buf.slice(0, cut);
-          buf = buf.slice(cut + 2);
-          const data = frame.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
-          if (!data) continue;
-          let e: AnyEvent | null = null;
-          try { e = parseEvent(JSON.parse(data)); } catch { /* not JSON: recorded below */ }
-          if (e) events.push(e); else invalid.push(data.slice(0, 200));
-        }
-      }
-    } catch (e) {
-      if (!abort.signal.aborted) invalid.push(`stream ended: ${(e as Error).message}`);
-    }
-  })();
+  readSseData(res.body, (data) => {
+    let e: AnyEvent | null = null;
+    try { e = parseEvent(JSON.parse(data)); } catch { /* not JSON: recorded below */ }
+    if (e) events.push(e); else invalid.push(data.slice(0, 200));
+  }).catch((err: unknown) => {
+    if (!abort.signal.aborted) invalid.push(`stream ended: ${(err as Error).message}`);
+  });
   return { events, invalid, stop: () => abort.abort() };
 }

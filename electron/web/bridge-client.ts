@@ -9,6 +9,7 @@ import {
   IpcError, isSafeExternalUrl, parseEvent, parseRequest,
   type AnyEvent, type Channel, type EventName, type EventOf, type Listener, type RequestOf, type ResponseOf, type SwaaBridge, type Unsubscribe,
 } from '../shared/contract.js';
+import { readSseData } from '../shared/sse.js';
 
 export interface WebBridgeOptions {
   /** Default: the page's origin. */
@@ -87,21 +88,7 @@ export function createWebBridge(options: WebBridgeOptions = {}): WebBridge {
       try {
         const res = await doFetch(`${base}/api/events`, { headers: { 'X-Swaa-Token': token, Accept: 'text/event-stream' }, signal: stream.signal });
         if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
-        const reader = res.body.getReader();
-        const decoder = new TextDecoder();
-        let buf = '';
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          buf += decoder.decode(value, { stream: true });
-          let cut: number;
-          while ((cut = buf.indexOf('\n\n')) >= 0) {
-            const frame = buf.slice(0, cut);
-            buf = buf.slice(cut + 2);
-            const data = frame.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
-            if (data) dispatch(data);
-          }
-        }
+        await readSseData(res.body, dispatch);
       } catch {
         // fall through to reconnect
       }
