@@ -104,12 +104,7 @@ int32_t swaa_detokenize(const swaa_model * model, const swaa_token * tokens, int
         return INT32_MIN;
     }
     if (llama_vocab_type(M(model)->vocab()) == LLAMA_VOCAB_TYPE_NONE) return 0;  // a model without a tokenizer (tests)
-    for (int32_t i = 0; i < n_tokens; i++) {
-        if (tokens[i] < 0 || tokens[i] >= M(model)->hparams.n_vocab) {
-            swaa::set_last_error("token " + std::to_string(tokens[i]) + " is outside the vocabulary");
-            return INT32_MIN;
-        }
-    }
+    if (swaa::report(M(model)->check_tokens(tokens, n_tokens)) != SWAA_OK) return INT32_MIN;
     // remove_special=false: BOS/EOS are text like any other token when render_special is set.
     return llama_detokenize(M(model)->vocab(), tokens, n_tokens, text, text_len_max, false, render_special);
 }

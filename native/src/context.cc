@@ -148,13 +148,7 @@ Status Context::eval_keep_cancel(const swaa_token * tokens, int32_t n, swaa_phas
                                                     std::to_string(n_past()) + " are used and " + std::to_string(n) +
                                                     " more do not fit");
     }
-    const int32_t n_vocab = model_.hparams.n_vocab;
-    for (int32_t i = 0; i < n; i++) {
-        if (tokens[i] < 0 || tokens[i] >= n_vocab) {
-            return error(SWAA_ERR_INVALID_ARGUMENT, "token " + std::to_string(tokens[i]) + " at index " + std::to_string(i) +
-                                                        " is outside the vocabulary (0.." + std::to_string(n_vocab - 1) + ")");
-        }
-    }
+    SWAA_TRY(model_.check_tokens(tokens, n));
     n_logits_ = 0;
     logits_.clear();
     if (n_past() == 0) {

@@ -79,9 +79,7 @@ Status Model::load(const std::string & path, const swaa_model_params & params, s
 Status Model::load_impl(const std::string & p, const swaa_model_params & params) {
     path = p;
     SWAA_TRY(GgufFile::open(path, "model", file_));
-    gguf_ = file_->gguf();
-    meta_ = file_->meta();
-    SWAA_TRY(read_hparams(gguf_, hparams));
+    SWAA_TRY(read_hparams(gguf(), hparams));
     if (params.progress && !params.progress(0.02f, params.progress_user_data)) {
         return error(SWAA_ERR_CANCELLED, "model load cancelled");
     }
@@ -96,7 +94,7 @@ Status Model::load_impl(const std::string & p, const swaa_model_params & params)
 Status Model::bind_tensors() {
     const HParams & hp = hparams;
     auto get = [&](const std::string & name, std::vector<int64_t> shape, bool required, ggml_tensor *& out) -> Status {
-        ggml_tensor * t = ggml_get_tensor(meta_, name.c_str());
+        ggml_tensor * t = ggml_get_tensor(meta(), name.c_str());
         if (!t) {
             if (required) return error(SWAA_ERR_MISSING_TENSOR, "tensor '" + name + "' is missing");
             out = nullptr;
@@ -123,7 +121,7 @@ Status Model::bind_tensors() {
     };
 
     if (hp.n_vocab <= 0) {
-        ggml_tensor * emb = ggml_get_tensor(meta_, "token_embd.weight");
+        ggml_tensor * emb = ggml_get_tensor(meta(), "token_embd.weight");
         if (!emb) return error(SWAA_ERR_MISSING_TENSOR, "tensor 'token_embd.weight' is missing");
         hparams.n_vocab = (int32_t) emb->ne[1];
     }
@@ -185,12 +183,12 @@ Status Model::place_weights(const swaa_model_params & params) {
 }
 
 Status Model::load_vocab() {
-    const int64_t tpl = gguf_find_key(gguf_, "tokenizer.chat_template");
-    if (tpl >= 0 && gguf_get_kv_type(gguf_, tpl) == GGUF_TYPE_STRING) {
-        chat_template = gguf_get_val_str(gguf_, tpl);
+    const int64_t tpl = gguf_find_key(gguf(), "tokenizer.chat_template");
+    if (tpl >= 0 && gguf_get_kv_type(gguf(), tpl) == GGUF_TYPE_STRING) {
+        chat_template = gguf_get_val_str(gguf(), tpl);
         has_chat_template = true;
     }
-    if (gguf_find_key(gguf_, "tokenizer.ggml.model") < 0) {
+    if (gguf_find_key(gguf(), "tokenizer.ggml.model") < 0) {
         return error(SWAA_ERR_TOKENIZER, "the model has no tokenizer (tokenizer.ggml.model is missing)");
     }
     llama_model_params mp = llama_model_default_params();
@@ -213,11 +211,11 @@ void Model::compute_info() {
     swaa_model_info & i = info;
     std::memset(&i, 0, sizeof(i));
     snprintf(i.architecture, sizeof(i.architecture), "%s", hparams.arch_name.c_str());
-    snprintf(i.name, sizeof(i.name), "%s", gguf_get_string(gguf_, "general.name").c_str());
+    snprintf(i.name, sizeof(i.name), "%s", gguf_get_string(gguf(), "general.name").c_str());
     std::map<ggml_type, size_t> bytes_by_type;
-    const int64_t n_tensors = gguf_get_n_tensors(gguf_);
+    const int64_t n_tensors = gguf_get_n_tensors(gguf());
     for (int64_t t = 0; t < n_tensors; t++) {
-        ggml_tensor * tensor = ggml_get_tensor(meta_, gguf_get_tensor_name(gguf_, t));
+        ggml_tensor * tensor = ggml_get_tensor(meta(), gguf_get_tensor_name(gguf(), t));
         i.n_params += (uint64_t) ggml_nelements(tensor);
         i.weight_bytes += ggml_nbytes(tensor);
         if (ggml_n_dims(tensor) >= 2) bytes_by_type[tensor->type] += ggml_nbytes(tensor);
@@ -235,7 +233,7 @@ void Model::compute_info() {
     for (char & c : type_name) c = (char) std::toupper((unsigned char) c);
     snprintf(i.weight_type, sizeof(i.weight_type), "%s", type_name.c_str());
     double ft = 0;
-    if (gguf_get_number(gguf_, "general.file_type", ft)) {
+    if (gguf_get_number(gguf(), "general.file_type", ft)) {
         snprintf(i.file_type, sizeof(i.file_type), "%s", file_type_name(static_cast<int>(ft), i.weight_type));
     } else {
         snprintf(i.file_type, sizeof(i.file_type), "%s", i.weight_type);
@@ -256,7 +254,7 @@ void Model::compute_info() {
 
     // Identity for saved states: the metadata + tensor table bytes, the size, and samples of the data.
     uint64_t h = kFnv1aSeed;
-    const size_t meta_bytes = std::min(file_->file().size(), gguf_get_data_offset(gguf_));
+    const size_t meta_bytes = std::min(file_->file().size(), gguf_get_data_offset(gguf()));
     h = fnv1a(h, file_->file().data(), meta_bytes);
     const size_t sample = std::min<size_t>(1 << 16, file_->file().size() - meta_bytes);
     h = fnv1a(h, file_->file().data() + meta_bytes, sample);
@@ -266,6 +264,16 @@ void Model::compute_info() {
     char buf[32];
     snprintf(buf, sizeof(buf), "%016llx", (unsigned long long) h);
     hash = buf;
+}
+
+Status Model::check_tokens(const int32_t * tokens, int32_t n) const {
+    for (int32_t i = 0; i < n; i++) {
+        if (tokens[i] < 0 || tokens[i] >= hparams.n_vocab) {
+            return error(SWAA_ERR_INVALID_ARGUMENT, "token " + std::to_string(tokens[i]) + " at index " + std::to_string(i) +
+                                                        " is outside the vocabulary (0.." + std::to_string(hparams.n_vocab - 1) + ")");
+        }
+    }
+    return Status::ok();
 }
 
 }  // namespace swaa

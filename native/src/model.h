@@ -64,6 +64,9 @@ public:
 
     const llama_vocab * vocab() const { return vocab_; }
 
+    // SWAA_ERR_INVALID_ARGUMENT naming the first token outside [0, n_vocab), if any.
+    Status check_tokens(const int32_t * tokens, int32_t n) const;
+
 private:
     Status load_impl(const std::string & path, const swaa_model_params & params);
     Status bind_tensors();
@@ -71,9 +74,10 @@ private:
     Status load_vocab();
     void compute_info();
 
+    gguf_context * gguf() const { return file_->gguf(); }
+    ggml_context * meta() const { return file_->meta(); }  // tensor descriptors made by gguf
+
     std::unique_ptr<GgufFile> file_;       // owns the mapping, the metadata and the weights buffer
-    gguf_context * gguf_ = nullptr;         // == file_->gguf()
-    ggml_context * meta_ = nullptr;         // == file_->meta(): tensor descriptors made by gguf
     llama_model * vocab_model_ = nullptr;
     const llama_vocab * vocab_ = nullptr;
 };
