@@ -48,27 +48,28 @@ def encode_example(tok, ex, max_q=None):
 
 
 def schedule(f, gate=None):
-    """curriculum -> (min_len, max_len, lm_coef, canon_p). f = training fraction; gate = the
+    """curriculum -> (min_len, max_len, lm_coef, canon_p, copy_coef). f = training fraction; gate = the
     fraction at which retrieval emerged on short documents (running answer-token accuracy > 0.85),
     None before that. Short, fact-dense documents first, with many facts phrased like the answer
     (copyable: this is where the induction/retrieval heads form); once the skill appears (or f
     reaches 0.5) the rest of the budget ramps lengths 1.1k -> 2.2k -> 4.4k tokens with the
     training phrasings only. The LM loss stays a small auxiliary term throughout (a fraction of
-    prose positions), so the compute goes to answer tokens."""
+    prose positions), so the compute goes to answer tokens; the copy rows weigh fully while the
+    skill is forming and 0.3 after."""
     if gate is None and f < 0.5:
-        return 80, 400, 0.1, 0.4
+        return 80, 400, 0.1, 0.4, 1.0
     g = gate if gate is not None else 0.5
     p = (f - g) / (1 - g)
     if p < 0.25:
-        return 100, 1100, 0.1, 0.1
+        return 100, 1100, 0.1, 0.1, 0.3
     if p < 0.55:
-        return 150, 2200, 0.1, 0.0
-    return 300, 4400, 0.1, 0.0
+        return 150, 2200, 0.1, 0.0, 0.3
+    return 300, 4400, 0.1, 0.0, 0.3
 
 
 def make_batch(tok, step, f, seed, tokens_per_step, gate=None):
     rng = random.Random(seed * 1000003 + step)
-    lo, hi, lm, canon_p = schedule(f, gate)
+    lo, hi, lm, canon_p, copy_coef = schedule(f, gate)
     L = rng.randint(lo, hi)
     bs = max(1, tokens_per_step // L)
     nq = max(2, min(12, L // 60))  # ask about many facts per document: more answer signal per token
@@ -96,7 +97,7 @@ def make_batch(tok, step, f, seed, tokens_per_step, gate=None):
         x[i, :len(ids)] = torch.tensor(ids)
         m[i, :len(ids)] = torch.tensor(mk, dtype=torch.float)
         valid[i, :len(ids)] = 1
-    return x, m, valid, lm, L
+    return x, m, valid, lm, copy_coef, L
 
 
 def build_eval(tok, n, target, seed=1234):
@@ -171,15 +172,15 @@ def main():
         lr = a.lr * min(1.0, (step + 1) / warm) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * f)))
         for g in opt.param_groups:
             g["lr"] = lr
-        x, m, valid, lm, L = make_batch(tok, step, f, a.seed, a.tokens_per_step, gate)
+        x, m, valid, lm, copy_coef, L = make_batch(tok, step, f, a.seed, a.tokens_per_step, gate)
         h = model.hidden(x[:, :-1])
         y = x[:, 1:]
         mm = m[:, 1:]
         vv = valid[:, 1:]
-        # logits only where a loss is taken: all answer tokens, plus (after the first phase, when
-        # the LM loss is only an auxiliary term) a random 1/8 of the other valid positions
+        # logits only where a loss is taken: answer and copy tokens, plus a random 1/8 of the other
+        # valid positions for the auxiliary LM term
         g = torch.Generator().manual_seed(a.seed * 7919 + step)
-        lm_pos = (vv > 0) & ((torch.rand(vv.shape, generator=g) < 0.125) | (lm >= 1.0))
+        lm_pos = (vv > 0) & (torch.rand(vv.shape, generator=g) < 0.125)
         sel = (mm > 0) | lm_pos
         lg = model.logits(h[sel])
         ce_sel = F.cross_entropy(lg, y[sel], reduction="none")
@@ -189,7 +190,6 @@ def main():
         ans_loss = ce_sel[is_ans].mean()
         lm_loss = ce_sel[is_lm].mean()
         copy_loss = ce_sel[is_copy].mean()
-        copy_coef = 1.0 if (gate is None and f < 0.5) else 0.3
         loss = ans_loss + lm * lm_loss + copy_coef * copy_loss
         opt.zero_grad(set_to_none=True)
         loss.backward()
