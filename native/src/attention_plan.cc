@@ -17,11 +17,16 @@ void plan_chunk(AttnKind kind, const ResolvedRecipe & recipe, const KvCache & ca
     out.kind = kind;
     out.ranges.clear();
     out.key_pos.clear();
+    out.padding = 0;
     const int32_t end = s + n;
     switch (kind) {
-        case AttnKind::Full:
-            out.ranges.push_back({0, end});
+        case AttnKind::Full: {
+            const int32_t aligned = (end + kFullRowAlign - 1) / kFullRowAlign * kFullRowAlign;
+            const int32_t rows = std::max(end, std::min(aligned, cache.full_rows()));
+            out.ranges.push_back({0, rows});
+            out.padding = rows - end;
             break;
+        }
         case AttnKind::SwaFull: {
             const int32_t sink_end = std::min(recipe.sinks, end);
             const int32_t win_begin = std::max(sink_end, s - recipe.window);
@@ -39,7 +44,8 @@ void plan_chunk(AttnKind kind, const ResolvedRecipe & recipe, const KvCache & ca
     }
     for (const RowRange & r : out.ranges) {
         for (int32_t row = r.begin; row < r.end; row++) {
-            out.key_pos.push_back(kind == AttnKind::SwaRing ? cache.ring_slot_pos[row] : row);
+            const bool empty = kind == AttnKind::Full && row >= end;
+            out.key_pos.push_back(empty ? -1 : kind == AttnKind::SwaRing ? cache.ring_slot_pos[row] : row);
         }
     }
     const int32_t n_kv = out.n_kv();

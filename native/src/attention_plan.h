@@ -26,13 +26,22 @@ struct AttnPlan {
     AttnKind kind = AttnKind::Full;
     std::vector<RowRange> ranges;   // cache rows read, in order (at most 2)
     std::vector<int32_t> key_pos;   // position held by each row read (-1 = empty)
+    // Trailing rows read only to align the view (no key yet, masked); not counted as attended rows.
+    int32_t padding = 0;
     int32_t n_kv() const { return (int32_t) key_pos.size(); }
+    int32_t n_attended() const { return n_kv() - padding; }
     // Additive mask [n_queries][n_kv]: 0 where visible, -inf elsewhere (row-major, query-major).
     std::vector<float> mask;
 };
 
 // Kind of attention layer il does in this phase.
 AttnKind attn_kind(const ResolvedRecipe & recipe, const KvCache & cache, int il, swaa_phase phase);
+
+// Full attention reads a multiple of this many cache rows (the rows past the chunk are masked).
+// llama.cpp pads its KV view the same way; matching it keeps ggml's CPU flash attention splitting
+// a one-query decode step over the same key ranges per thread (it splits at >= 512 keys), so the
+// partial sums are added in the same order and greedy decoding follows llama.cpp's near-ties.
+constexpr int32_t kFullRowAlign = 256;
 
 // Plans a chunk at positions [s, s + n) for one kind. The ring's slot table must already include
 // the chunk's own positions (they are written before attention reads them).

@@ -212,7 +212,7 @@ Status Context::eval_chunk(const swaa_token * tokens, int32_t n, swaa_phase phas
             plan_chunk(kind, recipe_, cache_, s, n, plans[(int) kind]);
             shape.plans[(int) kind] = &plans[(int) kind];
         }
-        attn_rows_[phase] += (uint64_t) n * (uint64_t) shape.plans[(int) kind]->n_kv();
+        attn_rows_[phase] += (uint64_t) n * (uint64_t) shape.plans[(int) kind]->n_attended();
     }
 
     ggml_init_params ip{};

@@ -43,6 +43,7 @@ uint64_t KvCache::estimate_bytes(const ResolvedRecipe & recipe, int32_t n_ctx, i
 Status KvCache::init(const ResolvedRecipe & recipe, int32_t n_ctx, int32_t n_chunk, int32_t n_embd_k,
                      int32_t n_embd_v, ggml_type type, ggml_backend_buffer_type_t buft) {
     plan_rows(recipe, n_ctx, n_chunk, rows_, full_, ring_);
+    n_ctx_ = n_ctx;
     const int n_layer = (int) rows_.size();
     has_ring_ = std::find(full_.begin(), full_.end(), false) != full_.end();
     ggml_init_params ip{};

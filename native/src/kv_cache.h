@@ -42,6 +42,8 @@ public:
     int32_t n_layer() const { return (int32_t) k_.size(); }
     bool is_full(int il) const { return full_[il]; }
     int32_t rows(int il) const { return rows_[il]; }
+    // Rows of a full-cache layer (the context size).
+    int32_t full_rows() const { return n_ctx_; }
     ggml_tensor * k(int il) const { return k_[il]; }
     ggml_tensor * v(int il) const { return v_[il]; }
     const RingGeometry & ring() const { return ring_; }
@@ -65,6 +67,7 @@ public:
 private:
     std::vector<ggml_tensor *> k_, v_;
     std::vector<int32_t> rows_;
+    int32_t n_ctx_ = 0;
     std::vector<bool> full_;
     RingGeometry ring_;
     bool has_ring_ = false;
