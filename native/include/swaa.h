@@ -341,7 +341,8 @@ swaa_status swaa_context_generate(swaa_context * ctx, swaa_sampler * sampler, in
 // Tools
 // ---------------------------------------------------------------------------------------------
 // Writes a copy of a GGUF whose 2-D weight matrices are quantized to `type_name` ("Q8_0", "Q4_0",
-// "Q4_K", "Q5_K", "Q6_K", "F16", "BF16", "F32"); norms and 1-D tensors stay F32.
+// "Q4_K", "Q5_K", "Q6_K", "F16", "BF16", "F32"); norms and 1-D tensors stay F32. Each tensor's rows
+// are split over n_threads threads (<= 0: hardware concurrency); the file does not depend on it.
 swaa_status swaa_quantize_file(const char * in_path, const char * out_path, const char * type_name, int32_t n_threads);
 
 #ifdef __cplusplus

@@ -164,7 +164,7 @@ Status Context::eval_keep_cancel(const swaa_token * tokens, int32_t n, swaa_phas
         }
         const int32_t m = std::min(chunk, n - done);
         // Logits only for the rows asked for; the final row of the call always.
-        SWAA_TRY(eval_chunk(tokens + done, m, phase, logits_all));
+        SWAA_TRY(eval_chunk(tokens + done, m, phase, logits_all, done + m == n));
         done += m;
         const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
         if (progress && !progress(done, n, ms, user_data) && done < n) cancel();
@@ -187,7 +187,7 @@ void set_input(ggml_tensor * t, const void * data, size_t offset, size_t size) {
 }
 }  // namespace
 
-Status Context::eval_chunk(const swaa_token * tokens, int32_t n, swaa_phase phase, bool logits_all) {
+Status Context::eval_chunk(const swaa_token * tokens, int32_t n, swaa_phase phase, bool logits_all, bool last_chunk) {
     const HParams & hp = model_.hparams;
     const int32_t s = n_past();
     // The ring slot table must hold this chunk's positions before masks are planned: the chunk's
@@ -198,7 +198,9 @@ Status Context::eval_chunk(const swaa_token * tokens, int32_t n, swaa_phase phas
 
     ChunkShape shape;
     shape.n = n;
-    shape.n_out = logits_all ? n : 1;
+    // A chunk before the call's last needs no logits: its graph stops after the last layer's
+    // keys and values are written (no final FFN, no vocabulary projection).
+    shape.n_out = logits_all ? n : last_chunk ? 1 : 0;
     shape.layer_kind.resize(hp.n_layer);
     if (adapter_active_) {
         shape.lora = adapter_;
@@ -265,11 +267,13 @@ Status Context::eval_chunk(const swaa_token * tokens, int32_t n, swaa_phase phas
         restore_ring();
         return error(SWAA_ERR_BACKEND, "the backend failed to compute a chunk");
     }
-    const int32_t n_vocab = hp.n_vocab;
-    logits_.resize((size_t) (n_logits_ + shape.n_out) * n_vocab);
-    ggml_backend_tensor_get(in.logits, logits_.data() + (size_t) n_logits_ * n_vocab, 0,
-                            sizeof(float) * (size_t) shape.n_out * n_vocab);
-    n_logits_ += shape.n_out;
+    if (shape.n_out > 0) {
+        const int32_t n_vocab = hp.n_vocab;
+        logits_.resize((size_t) (n_logits_ + shape.n_out) * n_vocab);
+        ggml_backend_tensor_get(in.logits, logits_.data() + (size_t) n_logits_ * n_vocab, 0,
+                                sizeof(float) * (size_t) shape.n_out * n_vocab);
+        n_logits_ += shape.n_out;
+    }
     tokens_.insert(tokens_.end(), tokens, tokens + n);
     return Status::ok();
 }

@@ -69,7 +69,7 @@ private:
     Context(Model & model) : model_(model) {}
     Status init(const swaa_context_params & params);
     Status reserve_compute();
-    Status eval_chunk(const swaa_token * tokens, int32_t n, swaa_phase phase, bool logits_all);
+    Status eval_chunk(const swaa_token * tokens, int32_t n, swaa_phase phase, bool logits_all, bool last_chunk);
     void truncate(int32_t n_past);
 
     Model & model_;

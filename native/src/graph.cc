@@ -68,7 +68,7 @@ ChunkInputs build_chunk_graph(ggml_context * ctx, ggml_cgraph * gf, const Model 
         ggml_set_input(in.masks[k]);
     }
 
-    if (shape.n_out < n) {
+    if (shape.n_out > 0 && shape.n_out < n) {
         in.out_ids = ggml_new_tensor_1d(ctx, GGML_TYPE_I32, shape.n_out);
         ggml_set_name(in.out_ids, "inp_out_ids");
         ggml_set_input(in.out_ids);
@@ -105,6 +105,7 @@ ChunkInputs build_chunk_graph(ggml_context * ctx, ggml_cgraph * gf, const Model 
         ggml_tensor * v_cache = cache.v(il);
         ggml_build_forward_expand(gf, ggml_set_rows(ctx, k_cache, ggml_reshape_2d(ctx, k, hp.n_embd_k_gqa(), n), slots));
         ggml_build_forward_expand(gf, ggml_set_rows(ctx, v_cache, ggml_reshape_2d(ctx, v, hp.n_embd_v_gqa(), n), slots));
+        if (shape.n_out == 0 && il == hp.n_layer - 1) return in;  // keys and values are all this chunk leaves
 
         const AttnKind kind = shape.layer_kind[il];
         const AttnPlan & plan = *shape.plans[(int) kind];

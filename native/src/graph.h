@@ -24,7 +24,7 @@ struct ChunkInputs {
 
 struct ChunkShape {
     int32_t n = 0;        // tokens in the chunk
-    int32_t n_out = 0;    // rows with logits
+    int32_t n_out = 0;    // rows with logits (0: the chunk only fills the KV cache)
     std::array<const AttnPlan *, 3> plans{};  // per AttnKind, null when no layer uses it
     std::vector<AttnKind> layer_kind;         // per layer
     const LoraAdapter * lora = nullptr;       // applied to every weight it adapts, when set

@@ -7,9 +7,11 @@
 #include "ggml.h"
 #include "gguf.h"
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace swaa {
@@ -51,6 +53,21 @@ int file_type_of(ggml_type t) {
 struct GgufFree { void operator()(gguf_context * g) const { gguf_free(g); } };
 struct GgmlFree { void operator()(ggml_context * c) const { ggml_free(c); } };
 
+// Quantizes n_rows rows of src into dst, the rows split evenly over up to n_threads threads
+// (ggml_quantize_chunk converts independent row ranges, so the result does not depend on the split).
+void quantize_rows(ggml_type t, const float * src, uint8_t * dst, int64_t n_rows, int64_t n_per_row, int n_threads) {
+    const int64_t workers = std::max<int64_t>(1, std::min<int64_t>(n_threads, n_rows));
+    const int64_t per = (n_rows + workers - 1) / workers;
+    std::vector<std::thread> pool;
+    for (int64_t w = 1; w < workers; w++) {
+        const int64_t r0 = w * per, r1 = std::min(n_rows, r0 + per);
+        if (r0 >= r1) break;
+        pool.emplace_back([=] { ggml_quantize_chunk(t, src, dst, r0 * n_per_row, r1 - r0, n_per_row, nullptr); });
+    }
+    ggml_quantize_chunk(t, src, dst, 0, std::min(per, n_rows), n_per_row, nullptr);
+    for (std::thread & th : pool) th.join();
+}
+
 Status quantize(const std::string & in_path, const std::string & out_path, const std::string & type_name, int n_threads) {
     ggml_type target;
     if (!parse_type(type_name, target)) return error(SWAA_ERR_INVALID_ARGUMENT, "unknown weight type '" + type_name + "'");
@@ -73,6 +90,7 @@ Status quantize(const std::string & in_path, const std::string & out_path, const
     std::unique_ptr<ggml_context, GgmlFree> out_ctx(ggml_init(ip));
     std::vector<std::vector<uint8_t>> buffers(n_tensors);
     std::vector<float> f32;
+    if (n_threads <= 0) n_threads = (int) std::max(1u, std::thread::hardware_concurrency());
     for (int64_t i = 0; i < n_tensors; i++) {
         const char * name = gguf_get_tensor_name(in.get(), i);
         ggml_tensor * src = ggml_get_tensor(data_ctx.get(), name);
@@ -93,11 +111,11 @@ Status quantize(const std::string & in_path, const std::string & out_path, const
         ggml_tensor * dst = ggml_new_tensor(out_ctx.get(), t, ggml_n_dims(src), src->ne);
         ggml_set_name(dst, name);
         buffers[i].resize(ggml_nbytes(dst));
-        ggml_quantize_chunk(t, f32.data(), buffers[i].data(), 0, n_rows, n_per_row, nullptr);
+        ggml_quantize_init(t);  // lookup tables some types need, built once before threads use them
+        quantize_rows(t, f32.data(), buffers[i].data(), n_rows, n_per_row, n_threads);
         gguf_add_tensor(out.get(), dst);
         gguf_set_tensor_data(out.get(), name, buffers[i].data());
     }
-    (void) n_threads;  // ggml_quantize_chunk is single-threaded; files here are small enough
     if (!gguf_write_to_file(out.get(), out_path.c_str(), false)) return error(SWAA_ERR_IO, "cannot write " + out_path);
     return Status::ok();
 }

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <string>
 
 namespace {
@@ -205,4 +206,24 @@ TEST_CASE("api", "quantize_file writes a loadable model of the requested type") 
     CHECK_MSG(std::string(info.weight_type) == "Q4_K", info.weight_type);
     CHECK(swaa_quantize_file(in.c_str(), out.c_str(), "Q9_9", 2) == SWAA_ERR_INVALID_ARGUMENT);
     remove(out.c_str());
+}
+
+TEST_CASE("api", "quantize_file writes the same bytes with one thread and with several") {
+    TinySpec s;
+    s.n_embd = 256;
+    s.n_ff = 512;
+    s.head_dim = 64;
+    const std::string in = tiny_model_path(s, "api-quant-src");
+    const std::string one = temp_path("quantized-1.gguf"), many = temp_path("quantized-3.gguf");
+    REQUIRE(swaa_quantize_file(in.c_str(), one.c_str(), "Q5_K", 1) == SWAA_OK);
+    REQUIRE(swaa_quantize_file(in.c_str(), many.c_str(), "Q5_K", 3) == SWAA_OK);
+    auto slurp = [](const std::string & path) {
+        std::ifstream f(path, std::ios::binary);
+        return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    };
+    const std::string a = slurp(one), b = slurp(many);
+    CHECK(!a.empty());
+    CHECK_MSG(a == b, "sizes " + std::to_string(a.size()) + " and " + std::to_string(b.size()));
+    remove(one.c_str());
+    remove(many.c_str());
 }
