@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  attnFlopsPerRow, layerMatmulParams, lmHeadFlopsPerRow, matmulFlopsPerToken, plannedLayerRows, prefillFlops, speedupLimit,
+  attnFlopsPerRow, finalChunkTokens, layerMatmulParams, lmHeadFlopsPerRow, matmulFlopsPerToken, plannedLayerRows, prefillFlops, speedupLimit,
   type ModelShape,
 } from './flops.js';
 import { plannedPrefillRows } from './summary.js';
@@ -43,19 +43,36 @@ test('a window reads the sinks and the last W rows before the chunk (union, cut 
   assert.equal(plannedLayerRows([{ start: 0, tokens: 3 }], 4, { window: 1, sinks: 100 }), 3 * 3);
 });
 
+test('a call\'s final chunk: what is left after the whole chunks', () => {
+  assert.equal(finalChunkTokens([{ start: 0, tokens: 10 }], 4), 2);
+  assert.equal(finalChunkTokens([{ start: 0, tokens: 8 }, { start: 8, tokens: 3 }], 4), 4 + 3);
+  assert.equal(finalChunkTokens([{ start: 0, tokens: 0 }], 4), 0);
+});
+
+test('the last layer attends only in a call\'s final chunk (earlier chunks stop at its keys and values)', () => {
+  // chunks [0,4) [4,8) [8,10): only [8,10) counts, 2 queries × 10 rows
+  assert.equal(plannedLayerRows([{ start: 0, tokens: 10 }], 4, { window: null }, true), 20);
+});
+
 test('prefill FLOPs and the speed-up limit of a windowed recipe', () => {
-  const full = { tokens: 10, logitRows: 1, attnRows: 2 * 68 };
-  const swa = { tokens: 10, logitRows: 1, attnRows: 2 * 60 };
-  assert.deepEqual(prefillFlops(TINY, full), { matmul: 23040, lmHead: 160, attention: 4352, total: 27552 });
-  assert.deepEqual(prefillFlops(TINY, swa), { matmul: 23040, lmHead: 160, attention: 3840, total: 27040 });
-  assert.equal(speedupLimit(TINY, full, swa), 27552 / 27040);
+  // 10 tokens in chunks of 4 (final chunk 2 tokens). Layer 0: every token through q,k,v,o and the FFN
+  // (576 weights); layer 1 (the last): k,v for all 10, q,o for the final 2, the FFN for the 1 logit row.
+  // Full attention rows: layer 0 68, layer 1 2·10; window W=3, k=1: layer 0 60, layer 1 2·6.
+  const full = { tokens: 10, finalChunkTokens: 2, logitRows: 1, attnRows: 68 + 20 };
+  const swa = { tokens: 10, finalChunkTokens: 2, logitRows: 1, attnRows: 60 + 12 };
+  const matmul = 2 * (10 * (576 + 64) + 2 * 128 + 1 * 384);
+  assert.equal(matmul, 14080);
+  assert.deepEqual(prefillFlops(TINY, full), { matmul, lmHead: 160, attention: 88 * 32, total: matmul + 160 + 88 * 32 });
+  assert.deepEqual(prefillFlops(TINY, swa), { matmul, lmHead: 160, attention: 72 * 32, total: matmul + 160 + 72 * 32 });
+  assert.equal(speedupLimit(TINY, full, swa), (matmul + 160 + 88 * 32) / (matmul + 160 + 72 * 32));
   assert.equal(speedupLimit(TINY, full, full), 1);
 });
 
 test('recipe rows per layer: odd FA layers attend fully, the others use the window in both prompt phases', () => {
   const recipe = { window: 3, sinks: 1, faLayers: { kind: 'odd' as const }, faDecode: true, questionFa: false };
-  // layer 0 (SWA): document 60 + question [10,13) reads [0,1)∪[7,13) = 7 rows × 3 = 21; layer 1 (FA): 68 + 39
-  assert.equal(plannedPrefillRows(recipe, 2, 10, 3, 4), 60 + 21 + 68 + 39);
-  assert.equal(plannedPrefillRows({ ...recipe, questionFa: true }, 2, 10, 3, 4), 60 + 39 + 68 + 39);
-  assert.equal(plannedPrefillRows(null, 2, 10, 3, 4), 2 * (68 + 39));
+  // layer 0 (SWA): document 60 + question [10,13) reads [0,1)∪[7,13) = 7 rows × 3 = 21; layer 1 (FA,
+  // the last layer): the document's final chunk [8,10) 2·10 + the question's only chunk 39
+  assert.equal(plannedPrefillRows(recipe, 2, 10, 3, 4), 60 + 21 + 20 + 39);
+  assert.equal(plannedPrefillRows({ ...recipe, questionFa: true }, 2, 10, 3, 4), 60 + 39 + 20 + 39);
+  assert.equal(plannedPrefillRows(null, 2, 10, 3, 4), 68 + 39 + 20 + 39);
 });

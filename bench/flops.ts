@@ -7,6 +7,10 @@
  *
  *   limit = (matmul + 4·H·d·rows_full) / (matmul + 4·H·d·rows_recipe)
  *
+ * The runtime skips work no logit depends on: a chunk before a prefill call's last stops after the
+ * last layer's keys and values are written (no q/o projection, attention or FFN there), and the last
+ * layer's FFN runs only on the rows whose logits are kept. The matmul term counts exactly that.
+ *
  * Norms, RoPE, softmax exponentials and the SwiGLU product are left out (O(n_embd) per token, < 1%).
  */
 
@@ -48,6 +52,8 @@ export function attnFlopsPerRow(s: ModelShape): number {
 export interface PrefillWork {
   /** Prompt tokens run through the layers. */
   tokens: number;
+  /** Tokens in the final chunk of each prefill call: the only ones the last layer attends for. */
+  finalChunkTokens: number;
   /** Rows of logits computed (1 per prefill call when only the last is kept). */
   logitRows: number;
   /** Queries × key rows read, summed over layers and chunks (the runtime's attnRows*). */
@@ -62,7 +68,11 @@ export interface FlopBreakdown {
 }
 
 export function prefillFlops(s: ModelShape, w: PrefillWork): FlopBreakdown {
-  const matmul = w.tokens * matmulFlopsPerToken(s);
+  const qo = 2 * s.nEmbd * s.nHead * s.headDim;
+  const kv = 2 * s.nEmbd * s.nHeadKv * s.headDim;
+  const ffn = 3 * s.nEmbd * s.nFf;
+  const earlierLayers = (s.nLayer - 1) * layerMatmulParams(s);
+  const matmul = 2 * (w.tokens * (earlierLayers + kv) + w.finalChunkTokens * qo + w.logitRows * ffn);
   const lmHead = w.logitRows * lmHeadFlopsPerRow(s);
   const attention = w.attnRows * attnFlopsPerRow(s);
   return { matmul, lmHead, attention, total: matmul + lmHead + attention };
@@ -76,6 +86,11 @@ export function speedupLimit(s: ModelShape, full: PrefillWork, recipe: PrefillWo
 /** One prefill call: `tokens` tokens appended at position `start`. */
 export interface Segment { start: number; tokens: number }
 
+/** Tokens in the final chunk of each call. */
+export function finalChunkTokens(segments: readonly Segment[], chunk: number): number {
+  return segments.reduce((sum, seg) => sum + (seg.tokens > 0 ? seg.tokens - chunk * Math.floor((seg.tokens - 1) / chunk) : 0), 0);
+}
+
 /** How one layer attends while prefilling: full attention, or window W (previous tokens) + k sinks. */
 export type LayerAttention = { window: null } | { window: number; sinks: number };
 
@@ -84,12 +99,15 @@ export type LayerAttention = { window: null } | { window: number; sinks: number 
  * [s, s+C) reads rows [0, s+C) under full attention, and [0, k) ∪ [max(k, s−W), s+C) under a
  * window (sinks and window are a union; a sink range past the chunk's end is cut there).
  * Returns Σ over chunks of C × rows — the count the runtime reports, masked cells included.
+ * `finalChunkOnly` counts only each call's last chunk (the model's last layer, see prefillFlops).
  */
-export function plannedLayerRows(segments: readonly Segment[], chunk: number, attn: LayerAttention): number {
+export function plannedLayerRows(segments: readonly Segment[], chunk: number, attn: LayerAttention,
+                                 finalChunkOnly = false): number {
   let rows = 0;
   for (const seg of segments) {
     for (let s = seg.start; s < seg.start + seg.tokens; s += chunk) {
       const c = Math.min(chunk, seg.start + seg.tokens - s);
+      if (finalChunkOnly && s + c < seg.start + seg.tokens) continue;
       const end = s + c;
       let read: number;
       if (attn.window === null) {

@@ -3,7 +3,7 @@
  * our full attention, the FLOP-model limit of each preset's speed-up, and the goal checks.
  */
 import type { ModelInfo, Recipe } from '../native/addon/types.js';
-import { plannedLayerRows, prefillFlops, speedupLimit, type LayerAttention, type ModelShape, type PrefillWork } from './flops.js';
+import { finalChunkTokens, plannedLayerRows, prefillFlops, speedupLimit, type LayerAttention, type ModelShape, type PrefillWork } from './flops.js';
 import type { JobResult } from './job.js';
 import type { BenchModel } from './models.js';
 import { spread, type Spread } from './stats.js';
@@ -96,9 +96,10 @@ export function plannedPrefillRows(recipe: Recipe | null, nLayer: number, docume
     const fa = recipe === null || layerIsFa(recipe, l);
     const windowed: LayerAttention = fa || recipe === null || recipe.window === null
       ? { window: null } : { window: recipe.window, sinks: recipe.sinks };
-    rows += plannedLayerRows([{ start: 0, tokens: documentTokens }], chunk, windowed);
+    const last = l === nLayer - 1;
+    rows += plannedLayerRows([{ start: 0, tokens: documentTokens }], chunk, windowed, last);
     const q: LayerAttention = recipe?.questionFa ? { window: null } : windowed;
-    rows += plannedLayerRows([{ start: documentTokens, tokens: questionTokens }], chunk, q);
+    rows += plannedLayerRows([{ start: documentTokens, tokens: questionTokens }], chunk, q, last);
   }
   return rows;
 }
@@ -145,7 +146,9 @@ export function summarize(h: Header): BenchResults {
     for (const { row, chunk } of base) {
       const q = e.questionTokens[row.context] ?? 0;
       row.attnRowsPlanned = plannedPrefillRows(row.recipe, shape.nLayer, row.promptTokens - q, q, chunk);
-      const work: PrefillWork = { tokens: row.promptTokens, logitRows: 2, attnRows: row.attnRowsPrefill ?? row.attnRowsPlanned };
+      const segments = [{ start: 0, tokens: row.promptTokens - q }, { start: row.promptTokens - q, tokens: q }];
+      const finalTokens = finalChunkTokens(segments, chunk);
+      const work: PrefillWork = { tokens: row.promptTokens, finalChunkTokens: finalTokens, logitRows: 2, attnRows: row.attnRowsPrefill ?? row.attnRowsPlanned };
       row.prefillGflop = prefillFlops(shape, work).total / 1e9;
       const llama = base.find((b) => b.row.context === row.context && b.row.config === 'llama.cpp')?.row;
       const full = base.find((b) => b.row.context === row.context && b.row.config === 'full')?.row;
@@ -156,7 +159,7 @@ export function summarize(h: Header): BenchResults {
       }
       if (full && row.engine === 'swaa' && row.config !== 'full') {
         row.prefillVsFull = ratio(row.prefillTokPerS.median, full.prefillTokPerS.median);
-        const fullWork: PrefillWork = { tokens: full.promptTokens, logitRows: 2, attnRows: full.attnRowsPrefill ?? full.attnRowsPlanned };
+        const fullWork: PrefillWork = { tokens: full.promptTokens, finalChunkTokens: finalTokens, logitRows: 2, attnRows: full.attnRowsPrefill ?? full.attnRowsPlanned };
         row.flopLimit = speedupLimit(shape, fullWork, work);
         row.ofLimit = row.prefillVsFull !== null ? row.prefillVsFull / row.flopLimit : null;
       }

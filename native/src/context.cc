@@ -214,6 +214,8 @@ Status Context::eval_chunk(const swaa_token * tokens, int32_t n, swaa_phase phas
             plan_chunk(kind, recipe_, cache_, s, n, plans[(int) kind]);
             shape.plans[(int) kind] = &plans[(int) kind];
         }
+        // The last layer attends only in chunks that produce logits (see shape.n_out above).
+        if (shape.n_out == 0 && il == hp.n_layer - 1) continue;
         attn_rows_[phase] += (uint64_t) n * (uint64_t) shape.plans[(int) kind]->n_attended();
     }
 
