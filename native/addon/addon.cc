@@ -75,6 +75,7 @@ Napi::Value LoadModel(const Napi::CallbackInfo & info) {
         else if (device == "gpu") params.device = SWAA_DEVICE_GPU;
         else throw Napi::TypeError::New(env, "device must be 'auto', 'cpu' or 'gpu'");
         if (o.Get("useMmap").IsBoolean()) params.use_mmap = o.Get("useMmap").As<Napi::Boolean>().Value();
+        if (o.Get("cpuRepack").IsBoolean()) params.cpu_repack = o.Get("cpuRepack").As<Napi::Boolean>().Value();
     }
     Napi::Function cb = info[2].IsFunction() ? info[2].As<Napi::Function>() : Napi::Function();
     auto * w = new LoadModelWorker(env, info[0].As<Napi::String>().Utf8Value(), params, cb);

@@ -68,6 +68,6 @@ export interface NativeContext {
 
 export interface NativeBinding {
   version(): string;
-  loadModel(path: string, opts: { device: string; useMmap: boolean }, onProgress: (p: number) => boolean): Promise<NativeModel>;
+  loadModel(path: string, opts: { device: string; useMmap: boolean; cpuRepack: boolean }, onProgress: (p: number) => boolean): Promise<NativeModel>;
   quantizeFile(inPath: string, outPath: string, type: string, threads: number): Promise<void>;
 }

@@ -38,6 +38,7 @@ Napi::Object ConvertModelInfo(Napi::Env env, const swaa_model_info & i) {
     o.Set("nParams", (double) i.n_params);
     o.Set("fileBytes", (double) i.file_bytes);
     o.Set("weightBytes", (double) i.weight_bytes);
+    o.Set("repackedBytes", (double) i.repacked_bytes);
     o.Set("nVocab", i.n_vocab);
     o.Set("nCtxTrain", i.n_ctx_train);
     o.Set("nEmbd", i.n_embd);

@@ -78,6 +78,11 @@ export interface LoadModelOptions {
   device?: DeviceKind;
   /** Default true: weights are memory-mapped on the CPU backend (no copy). */
   useMmap?: boolean;
+  /**
+   * Default true: on the CPU, weights whose type ggml has a faster interleaved layout for on this CPU
+   * (Q4_0, Q4_K, IQ4_NL on AVX2) are converted at load, as llama.cpp does.
+   */
+  cpuRepack?: boolean;
   /** Fraction loaded, 0..1. */
   onProgress?: (fraction: number) => void;
   signal?: AbortSignal;
@@ -91,6 +96,7 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
   const handle = await wrap(() => native.loadModel(path, {
     device: options.device ?? 'auto',
     useMmap: options.useMmap ?? true,
+    cpuRepack: options.cpuRepack ?? true,
   }, (p: number) => {
     options.onProgress?.(p);
     return !signal?.aborted;

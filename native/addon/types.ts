@@ -21,6 +21,8 @@ export interface ModelInfo {
   nParams: number;
   fileBytes: number;
   weightBytes: number;
+  /** Of weightBytes, those held in a repacked CPU layout (0 when none). */
+  repackedBytes: number;
   nVocab: number;
   nCtxTrain: number;
   nEmbd: number;

@@ -83,6 +83,10 @@ typedef bool (*swaa_load_progress_callback)(float progress, void * user_data);
 typedef struct swaa_model_params {
     swaa_device_kind device;                  // default SWAA_DEVICE_AUTO
     bool             use_mmap;                // default true: CPU weights stay in the page cache, no copy
+    bool             cpu_repack;              // default true: on the CPU, weights whose type ggml has a
+                                              // faster interleaved layout for on this CPU (Q4_0, Q4_K,
+                                              // IQ4_NL on AVX2; more on ARM) are converted at load, as
+                                              // llama.cpp does (their mapped pages are released)
     swaa_load_progress_callback progress;     // default NULL
     void *           progress_user_data;      // default NULL
 } swaa_model_params;
@@ -102,6 +106,7 @@ typedef struct swaa_model_info {
     uint64_t n_params;             // parameters (elements of all tensors)
     uint64_t file_bytes;           // bytes on disk
     uint64_t weight_bytes;         // bytes of tensor data
+    uint64_t repacked_bytes;       // of which held in a repacked CPU layout (see cpu_repack)
     int32_t  n_vocab;
     int32_t  n_ctx_train;          // trained context length
     int32_t  n_embd;

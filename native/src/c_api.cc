@@ -46,6 +46,7 @@ swaa_model_params swaa_model_default_params(void) {
     swaa_model_params p{};
     p.device = SWAA_DEVICE_AUTO;
     p.use_mmap = true;
+    p.cpu_repack = true;
     return p;
 }
 

@@ -8,10 +8,48 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
+#include <vector>
 
 namespace swaa {
 
+namespace {
+
+// ggml's CPU buffer type that stores weights interleaved for its faster kernels ("CPU_REPACK"),
+// or null when this build has none.
+ggml_backend_buffer_type_t cpu_repack_buffer_type(ggml_backend_dev_t cpu) {
+    ggml_backend_reg_t reg = ggml_backend_dev_backend_reg(cpu);
+    auto get_extra = (ggml_backend_dev_get_extra_bufts_t) ggml_backend_reg_get_proc_address(reg, "ggml_backend_dev_get_extra_bufts");
+    if (!get_extra) return nullptr;
+    for (ggml_backend_buffer_type_t * b = get_extra(cpu); b && *b; b++) {
+        if (std::strcmp(ggml_backend_buft_name(*b), "CPU_REPACK") == 0) return *b;
+    }
+    return nullptr;
+}
+
+// Whether the CPU multiplies activations by this weight when it lives in `buft` (a repack layout
+// exists for its type and shape on this CPU). Asked with a sample matmul, as llama.cpp does.
+bool cpu_multiplies_from(ggml_backend_dev_t cpu, ggml_backend_buffer_type_t buft, const ggml_tensor * weight) {
+    ggml_init_params ip{};
+    ip.mem_size = ggml_tensor_overhead() * 4;
+    ip.no_alloc = true;
+    ggml_context * ctx = ggml_init(ip);
+    if (!ctx) return false;
+    ggml_tensor * w = ggml_new_tensor(ctx, weight->type, GGML_MAX_DIMS, weight->ne);
+    ggml_tensor * x = ggml_new_tensor_2d(ctx, GGML_TYPE_F32, weight->ne[0], 512);
+    ggml_tensor * y = ggml_mul_mat(ctx, w, x);
+    ggml_backend_buffer_t probe = ggml_backend_buft_alloc_buffer(buft, 0);  // a zero-size buffer of that type
+    w->buffer = probe;
+    const bool ok = probe && ggml_backend_dev_supports_op(cpu, y);
+    if (probe) ggml_backend_buffer_free(probe);
+    ggml_free(ctx);
+    return ok;
+}
+
+}  // namespace
+
 GgufFile::~GgufFile() {
+    if (repack_buf_) ggml_backend_buffer_free(repack_buf_);
     if (buf_) ggml_backend_buffer_free(buf_);
     if (meta_) ggml_free(meta_);
     if (gguf_) gguf_free(gguf_);
@@ -49,11 +87,52 @@ Status GgufFile::open(const std::string & path, const char * what, std::unique_p
     return Status::ok();
 }
 
-Status GgufFile::place_tensors(ggml_backend_dev_t gpu_device, bool use_mmap, Progress progress, void * progress_user_data) {
+Status GgufFile::place_repacked(RepackFilter repack, Progress progress, void * progress_user_data) {
+    ggml_backend_dev_t cpu = ggml_backend_dev_by_type(GGML_BACKEND_DEVICE_TYPE_CPU);
+    ggml_backend_buffer_type_t buft = cpu ? cpu_repack_buffer_type(cpu) : nullptr;
+    if (!buft) return Status::ok();
+    const size_t data_offset = gguf_get_data_offset(gguf_);
+    const size_t align = ggml_backend_buft_get_alignment(buft);
+    std::vector<std::pair<ggml_tensor *, size_t>> chosen;  // tensor, its data offset in the file
+    size_t size = 0;
+    for (int64_t i = 0; i < gguf_get_n_tensors(gguf_); i++) {
+        ggml_tensor * t = ggml_get_tensor(meta_, gguf_get_tensor_name(gguf_, i));
+        if (!repack(t) || !cpu_multiplies_from(cpu, buft, t)) continue;
+        chosen.emplace_back(t, data_offset + gguf_get_tensor_offset(gguf_, i));
+        size += (ggml_backend_buft_get_alloc_size(buft, t) + align - 1) / align * align;
+    }
+    if (chosen.empty()) return Status::ok();
+    repack_buf_ = ggml_backend_buft_alloc_buffer(buft, size);
+    if (!repack_buf_) return error(SWAA_ERR_OUT_OF_MEMORY, "not enough memory to repack the weights of " + path_);
+    ggml_backend_buffer_set_usage(repack_buf_, GGML_BACKEND_BUFFER_USAGE_WEIGHTS);
+    uint8_t * at = static_cast<uint8_t *>(ggml_backend_buffer_get_base(repack_buf_));
+    size_t done = 0;
+    for (auto & [t, offset] : chosen) {
+        if (ggml_backend_tensor_alloc(repack_buf_, t, at) != GGML_STATUS_SUCCESS) {
+            return error(SWAA_ERR_INTERNAL, std::string("could not place tensor ") + t->name);
+        }
+        at += (ggml_backend_buft_get_alloc_size(buft, t) + align - 1) / align * align;
+        const size_t n = ggml_nbytes(t);
+        ggml_backend_tensor_set(t, file_->data() + offset, 0, n);  // converts to the interleaved layout
+        file_->release(offset, n);  // the original bytes are no longer read
+        done += n;
+        repacked_bytes_ += n;
+        if (progress && !progress((float) done / (float) size, progress_user_data)) {
+            return error(SWAA_ERR_CANCELLED, what_ + " load cancelled");
+        }
+    }
+    return Status::ok();
+}
+
+Status GgufFile::place_tensors(ggml_backend_dev_t gpu_device, bool use_mmap, RepackFilter repack, Progress progress,
+                               void * progress_user_data) {
     const size_t data_offset = gguf_get_data_offset(gguf_);
     const uint8_t * base = file_->data() + data_offset;
     const size_t total = file_->size() - data_offset;
     const int64_t n_tensors = gguf_get_n_tensors(gguf_);
+
+    // Repacked tensors are placed first; the steps below place every tensor still without data.
+    if (!gpu_device && repack) SWAA_TRY(place_repacked(repack, progress, progress_user_data));
 
     if (!gpu_device && use_mmap) {
         // Tensors point into the mapping: no copy. The buffer spans the whole tensor data region.
@@ -61,6 +140,7 @@ Status GgufFile::place_tensors(ggml_backend_dev_t gpu_device, bool use_mmap, Pro
         if (!buf_) return error(SWAA_ERR_OUT_OF_MEMORY, "could not wrap the mapped tensors of " + path_);
         for (int64_t i = 0; i < n_tensors; i++) {
             ggml_tensor * t = ggml_get_tensor(meta_, gguf_get_tensor_name(gguf_, i));
+            if (t->data) continue;  // repacked
             void * addr = const_cast<uint8_t *>(base + gguf_get_tensor_offset(gguf_, i));
             if (ggml_backend_tensor_alloc(buf_, t, addr) != GGML_STATUS_SUCCESS) {
                 return error(SWAA_ERR_INTERNAL, std::string("could not place tensor ") + t->name);
@@ -79,6 +159,7 @@ Status GgufFile::place_tensors(ggml_backend_dev_t gpu_device, bool use_mmap, Pro
     size_t done = 0;
     for (int64_t i = 0; i < n_tensors; i++) {
         ggml_tensor * t = ggml_get_tensor(meta_, gguf_get_tensor_name(gguf_, i));
+        if (t->buffer == repack_buf_ && repack_buf_) continue;
         const size_t n = ggml_nbytes(t);
         ggml_backend_tensor_set(t, base + gguf_get_tensor_offset(gguf_, i), 0, n);
         done += n;

@@ -26,11 +26,19 @@ public:
 
     // Called with the fraction of bytes placed; returning false cancels the placement.
     using Progress = bool (*)(float fraction, void * user_data);
+    // Whether a tensor may be repacked: it must only ever be the weight of a matrix multiplication.
+    using RepackFilter = bool (*)(const ggml_tensor * tensor);
 
     // Places every tensor: on the CPU with use_mmap the tensors point into the mapping (no copy);
-    // otherwise they are copied into a buffer of gpu_device (or CPU memory when it is null).
-    Status place_tensors(ggml_backend_dev_t gpu_device, bool use_mmap, Progress progress = nullptr,
-                         void * progress_user_data = nullptr);
+    // otherwise they are copied into a buffer of gpu_device (or CPU memory when it is null). On the
+    // CPU, tensors passing `repack` whose type ggml has a faster interleaved layout for on this CPU
+    // (e.g. Q4_0/Q4_K on AVX2) are converted into it, as llama.cpp does; their mapped pages are
+    // released, so memory is not doubled.
+    Status place_tensors(ggml_backend_dev_t gpu_device, bool use_mmap, RepackFilter repack = nullptr,
+                         Progress progress = nullptr, void * progress_user_data = nullptr);
+
+    // Bytes of tensor data held in a repacked layout (0 when none).
+    size_t repacked_bytes() const { return repacked_bytes_; }
 
     gguf_context * gguf() const { return gguf_; }
     ggml_context * meta() const { return meta_; }  // tensor descriptors (no data until placed)
@@ -45,6 +53,10 @@ private:
     gguf_context * gguf_ = nullptr;
     ggml_context * meta_ = nullptr;
     ggml_backend_buffer_t buf_ = nullptr;
+    ggml_backend_buffer_t repack_buf_ = nullptr;
+    size_t repacked_bytes_ = 0;
+
+    Status place_repacked(RepackFilter repack, Progress progress, void * progress_user_data);
 };
 
 }  // namespace swaa

@@ -64,7 +64,7 @@ Status LoraAdapter::load(const Model & model, const std::string & path, std::uni
     if (ad->pairs_.empty()) return error(SWAA_ERR_MISSING_TENSOR, path + " adapts no tensor");
 
     // The adapter lives where the model's weights live (mapped on the CPU, uploaded to a GPU).
-    SWAA_TRY(ad->file_->place_tensors(model.gpu_device, /*use_mmap=*/true));
+    SWAA_TRY(ad->file_->place_tensors(model.gpu_device, /*use_mmap=*/true, /*repack=*/nullptr));
     out = std::move(ad);
     return Status::ok();
 }

@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #endif
@@ -37,6 +38,10 @@ Status MappedFile::open(const std::string & path, std::unique_ptr<MappedFile> & 
     return Status::ok();
 }
 
+void MappedFile::release(size_t, size_t) const {
+    // Windows trims a read-only view's pages from the working set under pressure by itself.
+}
+
 MappedFile::~MappedFile() {
     if (addr_) UnmapViewOfFile(addr_);
     if (mapping_) CloseHandle(mapping_);
@@ -63,6 +68,13 @@ Status MappedFile::open(const std::string & path, std::unique_ptr<MappedFile> & 
     f->addr_ = addr;
     out = std::move(f);
     return Status::ok();
+}
+
+void MappedFile::release(size_t offset, size_t length) const {
+    const size_t page = (size_t) sysconf(_SC_PAGESIZE);
+    const size_t begin = (offset + page - 1) / page * page;
+    const size_t end = std::min(offset + length, size_) / page * page;
+    if (end > begin) madvise(static_cast<uint8_t *>(addr_) + begin, end - begin, MADV_DONTNEED);
 }
 
 MappedFile::~MappedFile() {

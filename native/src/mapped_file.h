@@ -21,6 +21,10 @@ public:
     const uint8_t * data() const { return static_cast<const uint8_t *>(addr_); }
     size_t size() const { return size_; }
 
+    // Drops the resident pages of [offset, offset + length) from this process (whole pages inside
+    // the range only). The mapping stays valid: a later read pages the bytes in again.
+    void release(size_t offset, size_t length) const;
+
 private:
     MappedFile() = default;
     void * addr_ = nullptr;

@@ -179,7 +179,15 @@ Status Model::place_weights(const swaa_model_params & params) {
             return mp.progress(0.05f + 0.9f * fraction, mp.progress_user_data);
         }
     } scaled{params};
-    return file_->place_tensors(gpu_device, params.use_mmap, params.progress ? &Scaled::call : nullptr, &scaled);
+    // Every 2-D weight is only ever multiplied, except the token embedding (rows are looked up; when
+    // the output projection is tied to it, it is that same tensor).
+    struct Repack {
+        static bool matmul_only(const ggml_tensor * t) {
+            return ggml_n_dims(t) == 2 && std::strcmp(t->name, "token_embd.weight") != 0;
+        }
+    };
+    return file_->place_tensors(gpu_device, params.use_mmap, params.cpu_repack ? &Repack::matmul_only : nullptr,
+                                params.progress ? &Scaled::call : nullptr, &scaled);
 }
 
 Status Model::load_vocab() {
@@ -240,6 +248,7 @@ void Model::compute_info() {
     }
     snprintf(i.backend, sizeof(i.backend), "%s", gpu_device ? ggml_backend_dev_name(gpu_device) : "CPU");
     i.file_bytes = file_->file().size();
+    i.repacked_bytes = file_->repacked_bytes();
     i.n_vocab = hparams.n_vocab;
     i.n_ctx_train = hparams.n_ctx_train;
     i.n_embd = hparams.n_embd;

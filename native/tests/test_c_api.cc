@@ -3,6 +3,7 @@
 #include "check.h"
 #include "test_helpers.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstring>
@@ -226,4 +227,53 @@ TEST_CASE("api", "quantize_file writes the same bytes with one thread and with s
     CHECK_MSG(a == b, "sizes " + std::to_string(a.size()) + " and " + std::to_string(b.size()));
     remove(one.c_str());
     remove(many.c_str());
+}
+
+TEST_CASE("api", "CPU repacking changes the weights' layout, not the logits") {
+    TinySpec s;
+    s.n_embd = 256;
+    s.n_ff = 512;
+    s.head_dim = 64;
+    s.weight_type = GGML_TYPE_Q4_0;
+    s.tied = false;
+    const std::string path = tiny_model_path(s, "api-repack-q4_0");
+    REQUIRE(!path.empty());
+    auto load = [&](bool repack) {
+        swaa_model_params p = swaa_model_default_params();
+        p.device = SWAA_DEVICE_CPU;
+        p.cpu_repack = repack;
+        swaa_model * m = nullptr;
+        if (swaa_model_load(path.c_str(), p, &m) != SWAA_OK) fprintf(stderr, "    load failed: %s\n", swaa_last_error());
+        return ModelPtr(m);
+    };
+    ModelPtr plain = load(false), packed = load(true);
+    REQUIRE(plain && packed);
+    swaa_model_info a, b;
+    swaa_model_get_info(plain.get(), &a);
+    swaa_model_get_info(packed.get(), &b);
+    CHECK(a.repacked_bytes == 0);
+    if (b.repacked_bytes == 0) {
+        fprintf(stderr, "    note: this CPU has no repacked layout for Q4_0 (ggml repacks it on AVX2 and ARM dot-product CPUs); only the off switch was checked\n");
+    } else {
+        // Every matrix but the token embedding (looked up by row, never repacked).
+        CHECK_MSG(b.repacked_bytes < b.weight_bytes, std::to_string(b.repacked_bytes));
+    }
+    const std::vector<int> toks = make_tokens(40, 256, 7);
+    std::vector<float> la, lb;
+    for (auto * m : {plain.get(), packed.get()}) {
+        ContextPtr ctx = make_context(m, recipe_full(), 64, 16, SWAA_KV_F16);
+        REQUIRE(ctx);
+        REQUIRE(swaa_context_eval(ctx.get(), toks.data(), 40, SWAA_PHASE_DOCUMENT, false, nullptr, nullptr) == SWAA_OK);
+        const float * l = swaa_context_logits(ctx.get(), -1);
+        (m == plain.get() ? la : lb).assign(l, l + 256);
+    }
+    // The interleaved kernels add the same products in another order: rounding-level differences.
+    double rms = 0, worst = 0;
+    for (int i = 0; i < 256; i++) {
+        rms += (double) la[i] * la[i];
+        worst = std::max(worst, (double) std::fabs(la[i] - lb[i]));
+    }
+    rms = std::sqrt(rms / 256);
+    CHECK_MSG(worst < 1e-2 * rms, "max |delta| " + std::to_string(worst) + " vs logit RMS " + std::to_string(rms));
+    CHECK(std::max_element(la.begin(), la.end()) - la.begin() == std::max_element(lb.begin(), lb.end()) - lb.begin());
 }

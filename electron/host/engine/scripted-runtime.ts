@@ -129,7 +129,7 @@ export function scriptedRuntime(): Runtime {
         hash: createHash('sha256').update(path).digest('hex'),
         info: {
           architecture: 'qwen3', name: basename(path), weightType: 'F32', fileType: 'ALL_F32', backend: 'CPU',
-          nParams: 1000, fileBytes, weightBytes: fileBytes, nVocab: 50_000, nCtxTrain: 32768, nEmbd: 64, nLayer: 4,
+          nParams: 1000, fileBytes, weightBytes: fileBytes, repackedBytes: 0, nVocab: 50_000, nCtxTrain: 32768, nEmbd: 64, nLayer: 4,
           nHead: 4, nHeadKv: 2, headDim: 16, nFf: 128, ropeFreqBase: 10000, ropeFreqScale: 1, tiedEmbeddings: true,
         },
         estimateKvBytes: (o) => (o.contextSize ?? 4096) * 1024,
