@@ -48,26 +48,27 @@ void plan_chunk(AttnKind kind, const ResolvedRecipe & recipe, const KvCache & ca
             out.key_pos.push_back(empty ? -1 : kind == AttnKind::SwaRing ? cache.ring_slot_pos[row] : row);
         }
     }
-    const int32_t n_kv = out.n_kv();
-    const float neg_inf = -std::numeric_limits<float>::infinity();
-    out.mask.assign((size_t) n * n_kv, neg_inf);
-    if (kind == AttnKind::Full) {
-        // Row c holds position c: query i sees the prefix [0, i]. (At 32k keys the mask has
-        // 16M cells per chunk; filling runs instead of testing each cell keeps it off the profile.)
+}
+
+void fill_mask(const AttnPlan & plan, const ResolvedRecipe & recipe, int32_t s, int32_t n, ggml_fp16_t * out) {
+    const int32_t n_kv = plan.n_kv();
+    const ggml_fp16_t visible = ggml_fp32_to_fp16(0.0f);
+    const ggml_fp16_t hidden = ggml_fp32_to_fp16(-std::numeric_limits<float>::infinity());
+    if (plan.kind == AttnKind::Full) {
+        // Row c holds position c: query i sees the prefix [0, i].
         for (int32_t q = 0; q < n; q++) {
-            float * row = out.mask.data() + (size_t) q * n_kv;
-            std::fill(row, row + s + q + 1, 0.0f);
+            ggml_fp16_t * row = out + (size_t) q * n_kv;
+            std::fill(row, row + s + q + 1, visible);
+            std::fill(row + s + q + 1, row + n_kv, hidden);
         }
         return;
     }
     for (int32_t q = 0; q < n; q++) {
         const int32_t i = s + q;
-        float * row = out.mask.data() + (size_t) q * n_kv;
+        ggml_fp16_t * row = out + (size_t) q * n_kv;
         for (int32_t c = 0; c < n_kv; c++) {
-            const int32_t j = out.key_pos[c];
-            if (j < 0) continue;
-            const bool visible = kind == AttnKind::Full ? j <= i : swa_visible(i, j, recipe.window, recipe.sinks);
-            if (visible) row[c] = 0.0f;
+            const int32_t j = plan.key_pos[c];
+            row[c] = j >= 0 && swa_visible(i, j, recipe.window, recipe.sinks) ? visible : hidden;
         }
     }
 }

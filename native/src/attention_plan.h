@@ -6,6 +6,8 @@
 #include "kv_cache.h"
 #include "recipe.h"
 
+#include "ggml.h"
+
 #include <cstdint>
 #include <vector>
 
@@ -30,8 +32,6 @@ struct AttnPlan {
     int32_t padding = 0;
     int32_t n_kv() const { return (int32_t) key_pos.size(); }
     int32_t n_attended() const { return n_kv() - padding; }
-    // Additive mask [n_queries][n_kv]: 0 where visible, -inf elsewhere (row-major, query-major).
-    std::vector<float> mask;
 };
 
 // Kind of attention layer il does in this phase.
@@ -46,5 +46,11 @@ constexpr int32_t kFullRowAlign = 256;
 // Plans a chunk at positions [s, s + n) for one kind. The ring's slot table must already include
 // the chunk's own positions (they are written before attention reads them).
 void plan_chunk(AttnKind kind, const ResolvedRecipe & recipe, const KvCache & cache, int32_t s, int32_t n, AttnPlan & out);
+
+// Writes the plan's additive attention mask for queries [s, s + n) as F16, [n][n_kv] row-major:
+// 0 where the key is visible, -inf elsewhere. Written straight into the graph's input tensor on the
+// CPU: at 32k keys a chunk's mask has 16M cells, and an F32 copy plus a conversion showed up in
+// profiles of small models as serial time between graph runs.
+void fill_mask(const AttnPlan & plan, const ResolvedRecipe & recipe, int32_t s, int32_t n, ggml_fp16_t * out);
 
 }  // namespace swaa

@@ -252,13 +252,16 @@ Status Context::eval_chunk(const swaa_token * tokens, int32_t n, swaa_phase phas
     set_input(in.positions, pos.data(), 0, sizeof(int32_t) * n);
     set_input(in.slots_full, slots_full.data(), 0, sizeof(int64_t) * n);
     if (in.slots_ring) set_input(in.slots_ring, slots_ring.data(), 0, sizeof(int64_t) * n);
-    std::vector<ggml_fp16_t> mask16;
     for (int k = 0; k < 3; k++) {
-        if (!in.masks[k]) continue;
-        const AttnPlan & plan = plans[k];
-        mask16.resize(plan.mask.size());
-        ggml_fp32_to_fp16_row(plan.mask.data(), mask16.data(), (int64_t) plan.mask.size());
-        set_input(in.masks[k], mask16.data(), 0, mask16.size() * sizeof(ggml_fp16_t));
+        ggml_tensor * mask = in.masks[k];
+        if (!mask || !mask->buffer) continue;  // no layer of the graph reads it
+        if (ggml_backend_buffer_is_host(mask->buffer)) {
+            fill_mask(plans[k], recipe_, s, n, static_cast<ggml_fp16_t *>(mask->data));
+        } else {
+            mask_staging_.resize((size_t) n * plans[k].n_kv());
+            fill_mask(plans[k], recipe_, s, n, mask_staging_.data());
+            ggml_backend_tensor_set(mask, mask_staging_.data(), 0, mask_staging_.size() * sizeof(ggml_fp16_t));
+        }
     }
     if (in.out_ids) {
         const int32_t last = n - 1;

@@ -83,6 +83,7 @@ private:
 
     std::vector<swaa_token> tokens_;
     std::vector<float> logits_;
+    std::vector<ggml_fp16_t> mask_staging_;  // a mask on its way to a non-host (GPU) input tensor
     int32_t n_logits_ = 0;
     std::atomic<bool> cancel_{false};
 

@@ -5,6 +5,7 @@
 #include "ggml-cpu.h"
 
 #include <cmath>
+#include <vector>
 
 namespace {
 
@@ -27,12 +28,14 @@ TEST_CASE("plan", "full attention reads a 256-row-aligned view; padding rows are
     CHECK(plan.n_kv() == 512);
     CHECK(plan.padding == 192);
     CHECK(plan.n_attended() == 320);
+    std::vector<ggml_fp16_t> mask((size_t) 20 * plan.n_kv());
+    swaa::fill_mask(plan, recipe, 300, 20, mask.data());
     for (int q = 0; q < 20; q++) {
-        const float * row = plan.mask.data() + (size_t) q * plan.n_kv();
+        const ggml_fp16_t * row = mask.data() + (size_t) q * plan.n_kv();
         for (int c = 0; c < plan.n_kv(); c++) {
             const bool visible = c <= 300 + q;
-            CHECK_MSG(visible ? row[c] == 0.0f : std::isinf(row[c]) && row[c] < 0,
-                      "query " + std::to_string(300 + q) + ", row " + std::to_string(c));
+            const float v = ggml_fp16_to_fp32(row[c]);
+            CHECK_MSG(visible ? v == 0.0f : std::isinf(v) && v < 0, "query " + std::to_string(300 + q) + ", row " + std::to_string(c));
         }
     }
     for (int c = 320; c < plan.n_kv(); c++) CHECK(plan.key_pos[c] == -1);
