@@ -210,12 +210,13 @@ Status Context::eval_chunk(const swaa_token * tokens, int32_t n, swaa_phase phas
     for (int il = 0; il < hp.n_layer; il++) {
         const AttnKind kind = attn_kind(recipe_, cache_, il, phase);
         shape.layer_kind[il] = kind;
+        // The last layer attends only in chunks that produce logits (see shape.n_out above): no plan,
+        // no mask and no attended rows for it otherwise.
+        if (shape.n_out == 0 && il == hp.n_layer - 1) continue;
         if (!shape.plans[(int) kind]) {
             plan_chunk(kind, recipe_, cache_, s, n, plans[(int) kind]);
             shape.plans[(int) kind] = &plans[(int) kind];
         }
-        // The last layer attends only in chunks that produce logits (see shape.n_out above).
-        if (shape.n_out == 0 && il == hp.n_layer - 1) continue;
         attn_rows_[phase] += (uint64_t) n * (uint64_t) shape.plans[(int) kind]->n_attended();
     }
 

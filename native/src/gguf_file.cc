@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <utility>
 #include <vector>
 
 namespace swaa {
@@ -93,13 +92,19 @@ Status GgufFile::place_repacked(RepackFilter repack, Progress progress, void * p
     if (!buft) return Status::ok();
     const size_t data_offset = gguf_get_data_offset(gguf_);
     const size_t align = ggml_backend_buft_get_alignment(buft);
-    std::vector<std::pair<ggml_tensor *, size_t>> chosen;  // tensor, its data offset in the file
+    struct Chosen {
+        ggml_tensor * tensor;
+        size_t file_offset;  // of its data
+        size_t slot;         // bytes it takes in the repack buffer, aligned
+    };
+    std::vector<Chosen> chosen;
     size_t size = 0;
     for (int64_t i = 0; i < gguf_get_n_tensors(gguf_); i++) {
         ggml_tensor * t = ggml_get_tensor(meta_, gguf_get_tensor_name(gguf_, i));
         if (!repack(t) || !cpu_multiplies_from(cpu, buft, t)) continue;
-        chosen.emplace_back(t, data_offset + gguf_get_tensor_offset(gguf_, i));
-        size += (ggml_backend_buft_get_alloc_size(buft, t) + align - 1) / align * align;
+        const size_t slot = (ggml_backend_buft_get_alloc_size(buft, t) + align - 1) / align * align;
+        chosen.push_back({t, data_offset + gguf_get_tensor_offset(gguf_, i), slot});
+        size += slot;
     }
     if (chosen.empty()) return Status::ok();
     repack_buf_ = ggml_backend_buft_alloc_buffer(buft, size);
@@ -107,14 +112,15 @@ Status GgufFile::place_repacked(RepackFilter repack, Progress progress, void * p
     ggml_backend_buffer_set_usage(repack_buf_, GGML_BACKEND_BUFFER_USAGE_WEIGHTS);
     uint8_t * at = static_cast<uint8_t *>(ggml_backend_buffer_get_base(repack_buf_));
     size_t done = 0;
-    for (auto & [t, offset] : chosen) {
+    for (const Chosen & c : chosen) {
+        ggml_tensor * t = c.tensor;
         if (ggml_backend_tensor_alloc(repack_buf_, t, at) != GGML_STATUS_SUCCESS) {
             return error(SWAA_ERR_INTERNAL, std::string("could not place tensor ") + t->name);
         }
-        at += (ggml_backend_buft_get_alloc_size(buft, t) + align - 1) / align * align;
+        at += c.slot;
         const size_t n = ggml_nbytes(t);
-        ggml_backend_tensor_set(t, file_->data() + offset, 0, n);  // converts to the interleaved layout
-        file_->release(offset, n);  // the original bytes are no longer read
+        ggml_backend_tensor_set(t, file_->data() + c.file_offset, 0, n);  // converts to the interleaved layout
+        file_->release(c.file_offset, n);  // the original bytes are no longer read
         done += n;
         repacked_bytes_ += n;
         if (progress && !progress((float) done / (float) size, progress_user_data)) {
@@ -123,6 +129,8 @@ Status GgufFile::place_repacked(RepackFilter repack, Progress progress, void * p
     }
     return Status::ok();
 }
+
+bool GgufFile::is_repacked(const ggml_tensor * t) const { return repack_buf_ && t->buffer == repack_buf_; }
 
 Status GgufFile::place_tensors(ggml_backend_dev_t gpu_device, bool use_mmap, RepackFilter repack, Progress progress,
                                void * progress_user_data) {
@@ -140,7 +148,7 @@ Status GgufFile::place_tensors(ggml_backend_dev_t gpu_device, bool use_mmap, Rep
         if (!buf_) return error(SWAA_ERR_OUT_OF_MEMORY, "could not wrap the mapped tensors of " + path_);
         for (int64_t i = 0; i < n_tensors; i++) {
             ggml_tensor * t = ggml_get_tensor(meta_, gguf_get_tensor_name(gguf_, i));
-            if (t->data) continue;  // repacked
+            if (is_repacked(t)) continue;
             void * addr = const_cast<uint8_t *>(base + gguf_get_tensor_offset(gguf_, i));
             if (ggml_backend_tensor_alloc(buf_, t, addr) != GGML_STATUS_SUCCESS) {
                 return error(SWAA_ERR_INTERNAL, std::string("could not place tensor ") + t->name);
@@ -159,7 +167,7 @@ Status GgufFile::place_tensors(ggml_backend_dev_t gpu_device, bool use_mmap, Rep
     size_t done = 0;
     for (int64_t i = 0; i < n_tensors; i++) {
         ggml_tensor * t = ggml_get_tensor(meta_, gguf_get_tensor_name(gguf_, i));
-        if (t->buffer == repack_buf_ && repack_buf_) continue;
+        if (is_repacked(t)) continue;
         const size_t n = ggml_nbytes(t);
         ggml_backend_tensor_set(t, base + gguf_get_tensor_offset(gguf_, i), 0, n);
         done += n;

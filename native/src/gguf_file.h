@@ -57,6 +57,7 @@ private:
     size_t repacked_bytes_ = 0;
 
     Status place_repacked(RepackFilter repack, Progress progress, void * progress_user_data);
+    bool is_repacked(const ggml_tensor * t) const;
 };
 
 }  // namespace swaa

@@ -192,13 +192,20 @@ TEST_CASE("api", "status names and version are stable strings") {
     CHECK(std::string(swaa_version()).find("ggml") != std::string::npos);
 }
 
-TEST_CASE("api", "quantize_file writes a loadable model of the requested type") {
-    const std::string out = temp_path("quantized.gguf");
+namespace {
+// Rows long enough for every block type (K-quants need multiples of 256).
+TinySpec block_friendly_spec() {
     TinySpec s;
     s.n_embd = 256;
     s.n_ff = 512;
     s.head_dim = 64;
-    const std::string in = tiny_model_path(s, "api-quant-src");
+    return s;
+}
+}  // namespace
+
+TEST_CASE("api", "quantize_file writes a loadable model of the requested type") {
+    const std::string out = temp_path("quantized.gguf");
+    const std::string in = tiny_model_path(block_friendly_spec(), "api-quant-src");
     REQUIRE(swaa_quantize_file(in.c_str(), out.c_str(), "Q4_K", 2) == SWAA_OK);
     ModelPtr m = load_model(out);
     REQUIRE(m);
@@ -210,11 +217,7 @@ TEST_CASE("api", "quantize_file writes a loadable model of the requested type") 
 }
 
 TEST_CASE("api", "quantize_file writes the same bytes with one thread and with several") {
-    TinySpec s;
-    s.n_embd = 256;
-    s.n_ff = 512;
-    s.head_dim = 64;
-    const std::string in = tiny_model_path(s, "api-quant-src");
+    const std::string in = tiny_model_path(block_friendly_spec(), "api-quant-src");
     const std::string one = temp_path("quantized-1.gguf"), many = temp_path("quantized-3.gguf");
     REQUIRE(swaa_quantize_file(in.c_str(), one.c_str(), "Q5_K", 1) == SWAA_OK);
     REQUIRE(swaa_quantize_file(in.c_str(), many.c_str(), "Q5_K", 3) == SWAA_OK);
@@ -230,10 +233,7 @@ TEST_CASE("api", "quantize_file writes the same bytes with one thread and with s
 }
 
 TEST_CASE("api", "CPU repacking changes the weights' layout, not the logits") {
-    TinySpec s;
-    s.n_embd = 256;
-    s.n_ff = 512;
-    s.head_dim = 64;
+    TinySpec s = block_friendly_spec();
     s.weight_type = GGML_TYPE_Q4_0;
     s.tied = false;
     const std::string path = tiny_model_path(s, "api-repack-q4_0");
