@@ -271,7 +271,7 @@ export function renderMarkdown(res: EvalResults, s: Summary): string {
       ids.map((id) => `${id} ${L.map((x) => Number.isFinite(s.prefillQuestionMs[id][x]) ? s.prefillQuestionMs[id][x].toFixed(0) : '–').join('/')}`).join('; ') + ` (lengths ${L.join('/')}).`);
     lines.push('');
   }
-  lines.push('Timings are from a shared 2-core machine with other jobs running (model training among them); every recipe runs back to back on the same document, so load hits all recipes alike, but absolute numbers are noisy. The (×) column is the speed-up over full attention.');
+  lines.push('Every recipe runs back to back on the same document, so whatever else loads the machine (its load average is under Runtime above) hits all recipes alike; absolute numbers move with it. The (×) column is the speed-up over full attention.');
   lines.push('');
   lines.push('## KV cache bytes');
   lines.push('');

@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { loadModel, runtimeVersion } from '../../../native/addon/index.js';
 import { ask } from '../../../native/addon/qa.js';
 import { makeHeldout } from './heldout.js';
@@ -69,6 +69,7 @@ defaults: ${JSON.stringify(DEFAULTS)}; --quick: ${JSON.stringify(QUICK)} written
   }
 
   const tStart = performance.now();
+  const loadStart = loadavg()[0];
   const modelStat = statSync(modelPath);
   const model = await loadModel(modelPath, { device: 'cpu' });
   let recipes = evalRecipes(model.info);
@@ -174,7 +175,7 @@ defaults: ${JSON.stringify(DEFAULTS)}; --quick: ${JSON.stringify(QUICK)} written
       modelInfo: model.info, runtime: runtimeVersion(),
       split, lengths, documentsPerLength: completed, documentsRequested: n, maxMinutes, questionsPerDocument: questions, seed, maxTokens, threads,
       contextSizes: Object.fromEntries(ctxSize), kvEstimate,
-      machine: `${cpus().length} CPU cores (${cpus()[0]?.model ?? '?'}), shared`,
+      machine: `${cpus().length} CPU cores (${cpus()[0]?.model ?? '?'}), 1-minute load average ${loadStart.toFixed(1)} at start and ${loadavg()[0].toFixed(1)} at the end`,
       seconds: { total: (tEnd - tStart) / 1000, generate: (tGen - tStart) / 1000 },
     },
     recipes: recipes.map((r) => ({ ...r, description: describeRecipe(r.recipe) })),
