@@ -113,14 +113,14 @@ ATTRS = {
 FACT_TRAIN = {
     "code": ["{n}'s access code is {v}.", "The access code of {n} is {v}.",
              "For the north door, {n} uses the access code {v}.",
-             "Security records list {v} as the access code of {n}.",
+             "Security records show that the access code of {n} is {v}.",
              "{n} was given the access code {v} last spring."],
     "badge": ["{n}'s badge number is {v}.", "The badge number of {n} is {v}.",
               "{n} wears badge number {v} at the gate.",
               "According to the registry, the badge number of {n} is {v}."],
     "start": ["{n}'s start date is {v}.", "The start date of {n} is {v}.",
               "{n} joined the team with a start date of {v}.",
-              "Payroll shows a start date of {v} for {n}."],
+              "Payroll shows that {n} has a start date of {v}."],
     "budget": ["{n}'s budget is {v}.", "The budget of {n} is {v}.",
                "{n} was approved for a budget of {v}.",
                "The finance office set the budget of {n} at {v}."],
@@ -129,13 +129,13 @@ FACT_TRAIN = {
              "Visitors can find {n} in office room {v}."],
     "phone": ["{n}'s phone extension is {v}.", "The phone extension of {n} is {v}.",
               "{n} can be reached at phone extension {v}.",
-              "The directory lists phone extension {v} for {n}."],
+              "The directory lists {n} at phone extension {v}."],
     "city": ["{n}'s home town is {v}.", "The home town of {n} is {v}.",
-             "{n} grew up in {v}, which is the home town of {n}.",
-             "Everyone knows that {n} calls {v} their home town."],
+             "The records give {n} the home town {v}.",
+             "Everyone knows that the home town of {n} is {v}."],
     "manager": ["{n}'s manager is {v}.", "The manager of {n} is {v}.",
-                "{n} reports to {v}, who is the manager of {n}.",
-                "On the chart, {v} appears as the manager of {n}."],
+                "{n} reports to the manager {v}.",
+                "On the chart, the manager of {n} appears as {v}."],
     "project": ["{n}'s project is {v}.", "The project of {n} is {v}.",
                 "{n} spends most days on the project {v}.",
                 "The planning board assigned {n} to the project {v}."],
@@ -145,17 +145,17 @@ FACT_EVAL = {
              "{n} keys in the access code {v} each morning."],
     "badge": ["Printed on the card of {n} is badge number {v}.",
               "{n} was issued badge number {v} in the autumn."],
-    "start": ["The files record {v} as the start date of {n}.",
+    "start": ["The files record that {n} has a start date of {v}.",
               "{n} began work with a start date of {v}."],
-    "budget": ["A budget of {v} was granted to {n}.",
+    "budget": ["{n} was granted a budget of {v}.",
                "The ledger gives {n} a budget of {v}."],
     "room": ["Mail for {n} goes to office room {v}.",
              "{n} keeps a desk in office room {v}."],
     "phone": ["To call {n}, dial phone extension {v}.",
               "The phone extension of {n} was changed to {v}."],
-    "city": ["{n} still visits {v}, the home town of {n}.",
+    "city": ["For {n}, the home town has always been {v}.",
              "The home town of {n} has always been {v}."],
-    "manager": ["These days {v} serves as the manager of {n}.",
+    "manager": ["These days {n} answers to the manager {v}.",
                 "The manager of {n} has been {v} since the reorganisation."],
     "project": ["Most of the time {n} is busy with the project {v}.",
                 "{n} leads the project {v} this year."],
@@ -216,6 +216,7 @@ GENERIC_TRAIN = ["The weather was cold and clear.", "Everyone went home early th
                  "A few letters arrived in the afternoon.", "Nothing unusual happened after that.",
                  "The plans were written down carefully.", "Most of the staff agreed."]
 GENERIC_EVAL = ["The evening passed without incident.", "Tea was served at four."]
+_HELD_OUT_WORDS = set(FIRST_EVAL) | set(LAST_EVAL) | set(PLACES_EVAL) | set(PROJECTS_EVAL)
 
 
 def _pools(split):
@@ -243,43 +244,89 @@ def _filler_sentence(rng, P, theme):
     return out
 
 
-def _value(rng, P, kind_fn, people):
+# Synthetic words for training: an endless supply of names, places and projects made of syllables,
+# which the tokenizer splits into several pieces, as it splits the held-out names. Without them every
+# training name is one token (the BPE learnt them) and the model never practises copying a name
+# that spans several tokens, which is all it meets at evaluation.
+_ONSET = ["b", "br", "d", "dr", "f", "g", "gr", "h", "j", "k", "kr", "l", "m", "n", "p", "r", "s",
+          "st", "t", "tr", "v", "w", "z", "sh", "th", "ch"]
+_VOWEL = ["a", "e", "i", "o", "u", "a", "e", "i", "o", "ei", "ou", "y"]
+_CODA = ["", "", "", "n", "r", "l", "s", "m", "k", "th", "nd", "rt"]
+_PLACE_END = ["ford", "ton", "mere", "by", "stead", "wick", "haven", "field", "moor", " Cove", " Ridge"]
+
+
+def _syllables(rng, n):
+    """n open syllables, the last one maybe closed: 'Tomar', 'Veliko', 'Sanuth'."""
+    return "".join(rng.choice(_ONSET) + rng.choice(_VOWEL) + (rng.choice(_CODA) if i == n - 1 else "")
+                   for i in range(n))
+
+
+def synthetic_word(rng, kind):
+    """kind: 'first' | 'last' | 'place' | 'project'. Never one of the held-out pools' words."""
+    while True:
+        if kind == "first":
+            w = _syllables(rng, rng.randint(2, 3))
+        elif kind == "last":
+            w = _syllables(rng, rng.randint(2, 3))
+        elif kind == "place":
+            w = _syllables(rng, rng.randint(1, 2)) + rng.choice(_PLACE_END)
+        else:
+            w = _syllables(rng, rng.randint(2, 3))
+        w = w[0].upper() + w[1:]
+        if w not in _HELD_OUT_WORDS:
+            return w
+
+
+def _word(rng, P, kind, synth_p):
+    if synth_p > 0 and rng.random() < synth_p:
+        return synthetic_word(rng, kind)
+    return rng.choice(P[{"first": "first", "last": "last", "place": "places", "project": "projects"}[kind]])
+
+
+def _value(rng, P, kind_fn, people, synth_p=0.0):
     if kind_fn == "place":
-        return rng.choice(P["places"])
+        return _word(rng, P, "place", synth_p)
     if kind_fn == "project":
-        return rng.choice(P["projects"])
+        return _word(rng, P, "project", synth_p)
     if kind_fn == "person":
         return rng.choice(people)
     return kind_fn(rng)
 
 
 def make_example(rng, split="train", target_tokens=1000, n_questions=1, count_fn=approx_tokens,
-                 theme=None, canon_p=0.0):
+                 theme=None, canon_p=0.0, synth_p=0.0, distract_p=0.5, people_per_fact=0.5):
     """Return dict(document, qa=[dict(question, answer, name, attribute, value)], theme).
 
     rng: random.Random; split: 'train' or 'eval'; target_tokens: approx document length.
     count_fn: token counter used to reach target_tokens (default: chars/4).
     canon_p: probability that a fact uses the answer's own phrasing ("The {attribute} of {name} is
     {value}."), which plain copying (an induction head) can answer; the training curriculum raises
-    it on short documents so that retrieval appears early, then drops it. 0 draws no extra random
-    numbers, so eval sets are unchanged by it.
+    it on short documents so that retrieval appears early, then drops it.
+    synth_p: probability that a name part, place or project is a synthetic word (training only).
+    distract_p: probability that a new person shares a first or last name with an earlier one.
+    people_per_fact: people per fact (1.0 = one fact per person: the name alone finds the fact).
+    At their defaults (0, 0.5, 0.5) no extra random numbers are drawn, so eval sets depend only
+    on the seed.
     """
     P = _pools(split)
     theme = theme or rng.choice(list(THEMES))
     n_facts = max(3, int(target_tokens / 55))
-    n_people = max(2, min(n_facts // 2 + 1, 40))
+    if people_per_fact == 0.5:
+        n_people = max(2, min(n_facts // 2 + 1, 40))
+    else:
+        n_people = max(2, min(int(round(n_facts * people_per_fact)) + 1, 60))
     # people: build clusters of similar names (shared first or last name) as distractors
     people = []
     seen = set()
     while len(people) < n_people:
-        if people and rng.random() < 0.5:
-            base = rng.choice(people).split(" ")
+        if people and rng.random() < distract_p:
+            base = people[rng.randrange(len(people))].split(" ", 1)
             if rng.random() < 0.5:
-                nm = f"{base[0]} {rng.choice(P['last'])}"
+                nm = f"{base[0]} {_word(rng, P, 'last', synth_p)}"
             else:
-                nm = f"{rng.choice(P['first'])} {base[1]}"
+                nm = f"{_word(rng, P, 'first', synth_p)} {base[1]}"
         else:
-            nm = f"{rng.choice(P['first'])} {rng.choice(P['last'])}"
+            nm = f"{_word(rng, P, 'first', synth_p)} {_word(rng, P, 'last', synth_p)}"
         if nm not in seen:
             seen.add(nm)
             people.append(nm)
@@ -296,7 +343,7 @@ def make_example(rng, split="train", target_tokens=1000, n_questions=1, count_fn
             continue
         kind = ATTRS[a][1]
         others = [q for q in people if q != p]
-        v = _value(rng, P, kind, others)
+        v = _value(rng, P, kind, others, synth_p)
         if v in used_vals.setdefault(a, set()) and kind not in ("place", "project", "person"):
             continue
         used_vals[a].add(v)
