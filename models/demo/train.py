@@ -104,7 +104,7 @@ def mimetic_init(model, cfg, qk_gain):
             b.k_norm.weight.fill_(qk_gain)
 
 
-def make_batch(tok, step, stage, seed, tokens_per_step, cvocab, copy_coef):
+def make_batch(tok, step, stage, seed, tokens_per_step, cvocab, copy_coef, vocab_size):
     rng = random.Random(seed * 1000003 + step)
     L = rng.randint(stage["lo"], stage["hi"])
     # ask about many facts per document (more answer signal per token), but on the shortest documents
@@ -124,7 +124,11 @@ def make_batch(tok, step, stage, seed, tokens_per_step, cvocab, copy_coef):
         T_doc = max(len(s[0]) for s in seqs)
         for _ in range(max(1, len(seqs) // 4)):
             n_row = min(T_doc, 256)  # short rows while documents are short: attention has fewer places to look
-            span = [rng.choice(cvocab) for _ in range(rng.randint(4, max(6, min(24, n_row // 4))))]
+            # half the rows over the name/number sub-vocabulary, half over the whole vocabulary: held-out
+            # names are made of pieces that training names rarely use, and a piece whose embedding never
+            # took part in copying is not copied (measured: restatement 1.00 in-distribution, 0.12 held-out)
+            pool = cvocab if rng.random() < 0.5 else range(1, vocab_size)
+            span = [rng.choice(pool) for _ in range(rng.randint(4, max(6, min(24, n_row // 4))))]
             reps = max(2, n_row // len(span))
             seqs.append((span * reps, [0] * len(span) + [2] * (len(span) * (reps - 1))))
     bs = len(seqs)
@@ -179,7 +183,7 @@ def main():
     ap.add_argument("--qk_gain_init", type=float, default=1.5,
                     help="initial q/k RMSNorm gain (Qwen3's norms start at 1, which caps attention logits at sqrt(head_dim))")
     ap.add_argument("--lm", type=float, default=0.1, help="weight of the auxiliary LM loss (1/8 of positions)")
-    ap.add_argument("--copy", type=float, default=0.5, help="weight of the copy rows while S0/S1 run (0.2 after)")
+    ap.add_argument("--copy", type=float, default=0.5, help="weight of the copy rows through stage S1 (half of it after)")
     ap.add_argument("--minutes", type=float, default=0,
                     help="time budget: if >0 the curriculum/LR schedule follows elapsed training time "
                          "instead of step/steps and training stops when the budget is used")
@@ -239,8 +243,8 @@ def main():
         lr = a.lr * min(1.0, (step + 1) / warm) * (1.0 if f < 0.7 else 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * (f - 0.7) / 0.3)))
         for g in opt.param_groups:
             g["lr"] = lr * g["mult"]
-        copy_coef = a.copy if si <= 2 else 0.2 * a.copy
-        x, m, valid, L = make_batch(tok, step, stage, a.seed, a.tokens_per_step, cvocab, copy_coef)
+        copy_coef = a.copy if si <= 2 else 0.5 * a.copy
+        x, m, valid, L = make_batch(tok, step, stage, a.seed, a.tokens_per_step, cvocab, copy_coef, cfg.vocab_size)
         h = model.hidden(x[:, :-1])
         y = x[:, 1:]
         mm = m[:, 1:]
