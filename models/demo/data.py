@@ -264,7 +264,15 @@ def _syllables(rng, n):
 def synthetic_word(rng, kind):
     """kind: 'first' | 'last' | 'place' | 'project'. Never one of the held-out pools' words."""
     while True:
-        if kind == "first":
+        if kind in ("first", "last") and rng.random() < 0.5:
+            # a splice of two training names ('Lor' + 'vist'): real-looking names that the tokenizer
+            # cuts into the uneven pieces real held-out names get, unlike the syllable words
+            pool = FIRST_TRAIN if kind == "first" else LAST_TRAIN
+            a, b = rng.choice(pool), rng.choice(pool)
+            w = a[:rng.randint(1, max(1, len(a) - 2))] + b[rng.randint(1, max(1, len(b) - 2)):]
+            if len(w) < 4 or w in pool:
+                continue
+        elif kind == "first":
             w = _syllables(rng, rng.randint(2, 3))
         elif kind == "last":
             w = _syllables(rng, rng.randint(2, 3))

@@ -37,7 +37,7 @@ def main():
     ap.add_argument("--ckpt", default=os.path.join(HERE, "model_last.pt"))
     ap.add_argument("--out", default=os.path.join(HERE, "demo.gguf"))
     ap.add_argument("--ctx", type=int, default=8192)
-    ap.add_argument("--name", default="swaa-desk demo retrieval model (qwen3 layout, 4M)")
+    ap.add_argument("--name", default="swaa-desk demo retrieval model (qwen3 layout, 1.3M)")
     a = ap.parse_args()
     ck = torch.load(a.ckpt, map_location="cpu", weights_only=False)
     cfg = Config(**ck["cfg"])
