@@ -272,10 +272,6 @@ def synthetic_word(rng, kind):
             w = a[:rng.randint(1, max(1, len(a) - 2))] + b[rng.randint(1, max(1, len(b) - 2)):]
             if len(w) < 4 or w in pool:
                 continue
-        elif kind == "first":
-            w = _syllables(rng, rng.randint(2, 3))
-        elif kind == "last":
-            w = _syllables(rng, rng.randint(2, 3))
         elif kind == "place":
             w = _syllables(rng, rng.randint(1, 2)) + rng.choice(_PLACE_END)
         else:

@@ -68,9 +68,9 @@ STAGES = [
 
 
 def copy_vocab(tok, n=3000, seed=99):
-    """Token ids that names, places, projects and numbers are made of: the copy rows draw from
-    this sub-vocabulary (a few hundred ids), so each id recurs often enough for the induction
-    heads to learn on it, unlike spans over all 4096 ids."""
+    """Token ids that names, places, projects and numbers are made of: half the copy rows draw
+    from this sub-vocabulary (a few hundred ids), where each id recurs often enough for the induction
+    heads to form on it; the other half spans all 4096 ids."""
     rng = random.Random(seed)
     ids = set()
     for _ in range(n):
@@ -118,8 +118,8 @@ def make_batch(tok, step, stage, seed, tokens_per_step, cvocab, copy_coef, vocab
                                canon_p=stage["canon_p"], synth_p=stage["synth_p"],
                                distract_p=stage["distract_p"], people_per_fact=stage["ppf"])
         seqs.append(encode_example(tok, ex))
-    # Copy rows: a random span over the name/number sub-vocabulary repeated to ~256 tokens, loss
-    # on every repeat after the first (mask value 2): a dense signal for the induction heads.
+    # Copy rows: a random span repeated to ~256 tokens, loss on every repeat after the first (mask
+    # value 2): a dense signal for the induction heads.
     if copy_coef > 0:
         T_doc = max(len(s[0]) for s in seqs)
         for _ in range(max(1, len(seqs) // 4)):
