@@ -191,8 +191,7 @@ def main():
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     tok = load_tok()
-    dot = tok.encode(".").ids
-    assert len(dot) == 1
+    assert len(tok.encode(".").ids) == 1, "encode_example's mask takes the answer's last two tokens to be '.' and EOS"
     cfg = Config(vocab_size=tok.get_vocab_size(), d_model=a.d_model, n_layer=a.n_layer, ffn=a.ffn,
                  n_head=a.n_head, n_kv_head=a.n_kv_head, head_dim=a.head_dim)
     model = Model(cfg)
