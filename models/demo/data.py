@@ -26,6 +26,7 @@ import argparse
 import json
 import os
 import random
+import re
 
 EOS = "<|endoftext|>"
 
@@ -161,6 +162,53 @@ FACT_EVAL = {
                 "{n} leads the project {v} this year."],
 }
 
+# Composed fact phrasings (training only). A handful of fixed templates per attribute lets a model
+# learn where each template puts the value instead of learning to read it: measured on the earlier
+# demo model (teacher-forced, 1000-token documents, training names and filler), held-out templates
+# alone dropped the value from 90% to 47% correct. Composing phrasings from parts gives thousands
+# per attribute, none of them a held-out template (checked by fact_template_is_held_out).
+_OPEN = ["", "In the records, ", "According to the notes, ", "As far as anyone knows, ", "For the record, ",
+         "At the time, ", "By now, ", "On paper, ", "In the end, ", "Back then, ", "After some delay, ",
+         "As agreed, ", "Officially, ", "On the list, ", "Per the register, ", "In the minutes, ",
+         "Last week, ", "Without fuss, ", "Once again, ", "If the notes are right, "]
+_HAS = ["has", "was given", "received", "holds", "got", "was assigned", "is listed with", "uses", "kept",
+        "still has", "was handed", "ended up with", "is noted with", "was allotted", "now has"]
+_IS = ["is", "was", "remains", "became", "is listed as", "is noted as", "is recorded as", "stays",
+       "appears as", "is set to", "was set to", "is still", "turned out to be", "was put down as",
+       "is given as", "now reads"]
+_FOR = ["for", "assigned to", "belonging to", "listed for", "noted for", "held by", "used by", "given to"]
+_MID = ["arrived early", "moved offices twice", "came back from leave", "stayed on", "signed the form",
+        "asked about it", "filled in the papers", "was away for a while", "joined late", "checked the list"]
+_TAIL = ["", "", "", " for now", " until further notice", " at the moment", " as of last week",
+         " according to the office", " on the main site", " again", ", as before", ", it seems",
+         " after the change", " without exception", " on every form"]
+
+
+def composed_fact_template(rng, attr_phrase):
+    """One training phrasing with {n} before {v}, composed from parts, e.g. 'Back then, the budget
+    held by {n} was put down as {v} for now.'"""
+    a = attr_phrase
+    kind = rng.randrange(6)
+    if kind == 0:
+        body = f"{{n}} {rng.choice(_HAS)} {rng.choice(['the ', ''])}{a} {{v}}"
+    elif kind == 1:
+        body = f"the {a} of {{n}} {rng.choice(_IS)} {{v}}"
+    elif kind == 2:
+        body = f"{{n}}'s {a} {rng.choice(_IS)} {{v}}"
+    elif kind == 3:
+        body = f"the {a} {rng.choice(_FOR)} {{n}} {rng.choice(_IS)} {{v}}"
+    elif kind == 4:
+        body = f"{{n}} {rng.choice(_HAS)} {'an' if a[0] in 'aeiou' else 'a'} {a} of {{v}}"
+    else:
+        body = f"{{n}} {rng.choice(_MID)}, and the {a} {rng.choice(_FOR)} {{n}} {rng.choice(_IS)} {{v}}"
+    t = rng.choice(_OPEN) + body + rng.choice(_TAIL) + "."
+    return t[0].upper() + t[1:] if not t.startswith("{") else t
+
+
+def fact_template_is_held_out(t):
+    return any(t == e for es in FACT_EVAL.values() for e in es)
+
+
 QUESTION = "What is the {a} of {n}?"
 ANSWER = " The {a} of {n} is {v}."
 
@@ -261,10 +309,37 @@ def _syllables(rng, n):
                    for i in range(n))
 
 
+_PIECES = None
+
+
+def _vocab_pieces():
+    """Word-start pieces (' Kr', ' Tho') and word-continuation pieces ('ff', 'ick') of the demo
+    tokenizer's vocabulary, at most 5 letters. Read from tokenizer.json with the json module, so
+    data.py needs no tokenizers package; byte-level BPE writes the leading space as 'Ġ'."""
+    global _PIECES
+    if _PIECES is None:
+        with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "tokenizer.json")) as f:
+            vocab = json.load(f)["model"]["vocab"]
+        starts = sorted(k[1:] for k in vocab if re.fullmatch("\u0120[A-Z][a-z]{0,4}", k))
+        conts = sorted(k for k in vocab if re.fullmatch("[a-z]{1,5}", k))
+        _PIECES = (starts, conts)
+    return _PIECES
+
+
 def synthetic_word(rng, kind):
     """kind: 'first' | 'last' | 'place' | 'project'. Never one of the held-out pools' words."""
     while True:
-        if kind in ("first", "last") and rng.random() < 0.5:
+        u = rng.random()
+        if kind in ("first", "last") and u < 0.35:
+            # a name built from the tokenizer's own pieces ('Kr' + 'ick' + 'en'): every word-continuation
+            # piece takes part in names, as the pieces of unseen names do ('Pfei' + 'ffer'). Measured on
+            # the earlier demo model (no such names): it restated 45% of held-out names correctly
+            # (teacher-forced, 1000-token documents), 100% of training names.
+            starts, conts = _vocab_pieces()
+            w = rng.choice(starts) + "".join(rng.choice(conts) for _ in range(rng.randint(1, 2)))
+            if len(w) < 3:
+                continue
+        elif kind in ("first", "last") and u < 0.7:
             # a splice of two training names ('Lor' + 'vist'): real-looking names that the tokenizer
             # cuts into the uneven pieces real held-out names get, unlike the syllable words
             pool = FIRST_TRAIN if kind == "first" else LAST_TRAIN
@@ -298,7 +373,8 @@ def _value(rng, P, kind_fn, people, synth_p=0.0):
 
 
 def make_example(rng, split="train", target_tokens=1000, n_questions=1, count_fn=approx_tokens,
-                 theme=None, canon_p=0.0, synth_p=0.0, distract_p=0.5, people_per_fact=0.5):
+                 theme=None, canon_p=0.0, synth_p=0.0, distract_p=0.5, people_per_fact=0.5,
+                 compose_p=0.0):
     """Return dict(document, qa=[dict(question, answer, name, attribute, value)], theme).
 
     rng: random.Random; split: 'train' or 'eval'; target_tokens: approx document length.
@@ -309,7 +385,8 @@ def make_example(rng, split="train", target_tokens=1000, n_questions=1, count_fn
     synth_p: probability that a name part, place or project is a synthetic word (training only).
     distract_p: probability that a new person shares a first or last name with an earlier one.
     people_per_fact: people per fact (1.0 = one fact per person: the name alone finds the fact).
-    At their defaults (0, 0.5, 0.5) no extra random numbers are drawn, so eval sets depend only
+    compose_p: probability that a fact is phrased by composed_fact_template (training only).
+    At their defaults (0, 0.5, 0.5, 0) no extra random numbers are drawn, so eval sets depend only
     on the seed.
     """
     P = _pools(split)
@@ -355,6 +432,8 @@ def make_example(rng, split="train", target_tokens=1000, n_questions=1, count_fn
     fact_sents = []
     for (p, a), v in facts.items():
         t = rng.choice(P["facts"][a])
+        if compose_p > 0 and rng.random() < compose_p:
+            t = composed_fact_template(rng, ATTRS[a][0])
         if canon_p > 0 and rng.random() < canon_p:
             t = ANSWER.strip().replace("{a}", ATTRS[a][0])
             t = t[0].upper() + t[1:]
