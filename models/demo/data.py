@@ -482,6 +482,34 @@ def eval_set(n, target_tokens, seed=1234, count_fn=approx_tokens, split="eval"):
 
 
 # ----------------------------------------------------------------------------------
+def held_out_leaks(text):
+    """What of the held-out split occurs in `text`: whole held-out words (names, places, projects) and
+    held-out sentence templates (fact, filler and generic), each template matched within one sentence
+    with its placeholders filled by anything."""
+    leaks = [w for w in sorted(_HELD_OUT_WORDS) if re.search(r"\b" + re.escape(w) + r"\b", text)]
+    templates = [t for ts in FACT_EVAL.values() for t in ts] + FILLER_EVAL + GENERIC_EVAL
+    for t in templates:
+        parts = re.split(r"\{\w+\}", t)
+        if re.search(r"[^.\n]*?".join(re.escape(p) for p in parts), text):
+            leaks.append(t)
+    return leaks
+
+
+def check_splits(n_docs, seed=0):
+    """Training documents drawn with every option the training curriculum uses (synthetic names,
+    composed phrasings, canonical phrasings, look-alike names) never contain a held-out word or
+    phrasing. Returns the list of leaks (empty = disjoint)."""
+    rng = random.Random(seed)
+    leaks = []
+    for i in range(n_docs):
+        ex = make_example(rng, "train", rng.choice([60, 300, 1200]), n_questions=3,
+                          canon_p=rng.choice([0.0, 0.25, 0.5]), synth_p=0.9, compose_p=0.6,
+                          distract_p=rng.choice([0.0, 0.5]), people_per_fact=rng.choice([0.5, 1.0]))
+        text = ex["document"] + "\n" + "\n".join(q["question"] + q["answer"] for q in ex["qa"])
+        leaks += [(i, leak) for leak in held_out_leaks(text)]
+    return leaks
+
+
 def write_samples(outdir, count_fn=approx_tokens):
     os.makedirs(outdir, exist_ok=True)
     specs = [("expedition_log.txt", "expedition", 3000, 11), ("company_memo.md", "company", 4000, 12),
@@ -520,8 +548,17 @@ if __name__ == "__main__":
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--corpus", help="write a text corpus (train split, many lengths) for tokenizer training")
     ap.add_argument("--samples", help="write the shipped sample documents to this folder")
+    ap.add_argument("--check-splits", type=int, metavar="N",
+                    help="draw N training documents and report any held-out word or phrasing in them")
     args = ap.parse_args()
-    if args.samples:
+    if args.check_splits:
+        found = check_splits(args.check_splits, args.seed)
+        if found:
+            for i, leak in found[:20]:
+                print(f"training document {i} contains held-out {leak!r}")
+            raise SystemExit(1)
+        print(f"check-splits: {args.check_splits} training documents, no held-out word or phrasing")
+    elif args.samples:
         from tokenizers import Tokenizer  # document lengths measured with the demo tokenizer
         _t = Tokenizer.from_file(os.path.join(os.path.dirname(os.path.abspath(__file__)), "tokenizer.json"))
         write_samples(args.samples, lambda s: len(_t.encode(s).ids))
