@@ -166,7 +166,7 @@ FACT_EVAL = {
 # learn where each template puts the value instead of learning to read it: measured on the earlier
 # demo model (teacher-forced, 1000-token documents, training names and filler), held-out templates
 # alone dropped the value from 90% to 47% correct. Composing phrasings from parts gives thousands
-# per attribute, none of them a held-out template (checked by fact_template_is_held_out).
+# per attribute, none of them a held-out template (checked by `--check-splits`, held_out_leaks).
 _OPEN = ["", "In the records, ", "According to the notes, ", "As far as anyone knows, ", "For the record, ",
          "At the time, ", "By now, ", "On paper, ", "In the end, ", "Back then, ", "After some delay, ",
          "As agreed, ", "Officially, ", "On the list, ", "Per the register, ", "In the minutes, ",
@@ -203,10 +203,6 @@ def composed_fact_template(rng, attr_phrase):
         body = f"{{n}} {rng.choice(_MID)}, and the {a} {rng.choice(_FOR)} {{n}} {rng.choice(_IS)} {{v}}"
     t = rng.choice(_OPEN) + body + rng.choice(_TAIL) + "."
     return t[0].upper() + t[1:] if not t.startswith("{") else t
-
-
-def fact_template_is_held_out(t):
-    return any(t == e for es in FACT_EVAL.values() for e in es)
 
 
 QUESTION = "What is the {a} of {n}?"
