@@ -17,7 +17,7 @@ import gguf
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from model import Config  # noqa: E402
+from model import GGUF_BLOCK_TENSORS, GGUF_TENSORS_TOP, Config  # noqa: E402
 
 # Renders the fixed prompt format. The document goes in a system message (or in a user
 # message before the last one); the last user message is the question.
@@ -91,22 +91,15 @@ def main():
     def f32(t):
         return t.detach().float().numpy().astype(np.float32)
 
-    w.add_tensor("token_embd.weight", f16(sd["embed.weight"]))
+    # matrices F16, norm weights (1-D) F32
+    def add(name, t):
+        w.add_tensor(name, f16(t) if t.dim() >= 2 else f32(t))
+
+    add(GGUF_TENSORS_TOP["embed.weight"], sd["embed.weight"])
     for i in range(cfg.n_layer):
-        p = f"blocks.{i}."
-        b = f"blk.{i}."
-        w.add_tensor(b + "attn_norm.weight", f32(sd[p + "attn_norm.weight"]))
-        w.add_tensor(b + "attn_q.weight", f16(sd[p + "q.weight"]))
-        w.add_tensor(b + "attn_k.weight", f16(sd[p + "k.weight"]))
-        w.add_tensor(b + "attn_v.weight", f16(sd[p + "v.weight"]))
-        w.add_tensor(b + "attn_q_norm.weight", f32(sd[p + "q_norm.weight"]))
-        w.add_tensor(b + "attn_k_norm.weight", f32(sd[p + "k_norm.weight"]))
-        w.add_tensor(b + "attn_output.weight", f16(sd[p + "o.weight"]))
-        w.add_tensor(b + "ffn_norm.weight", f32(sd[p + "ffn_norm.weight"]))
-        w.add_tensor(b + "ffn_gate.weight", f16(sd[p + "gate.weight"]))
-        w.add_tensor(b + "ffn_up.weight", f16(sd[p + "up.weight"]))
-        w.add_tensor(b + "ffn_down.weight", f16(sd[p + "down.weight"]))
-    w.add_tensor("output_norm.weight", f32(sd["norm.weight"]))
+        for p, g in GGUF_BLOCK_TENSORS.items():
+            add(f"blk.{i}.{g}.weight", sd[f"blocks.{i}.{p}.weight"])
+    add(GGUF_TENSORS_TOP["norm.weight"], sd["norm.weight"])
 
     w.write_header_to_file()
     w.write_kv_data_to_file()

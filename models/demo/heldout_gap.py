@@ -21,14 +21,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import data  # noqa: E402
 from eval_pt import load_model  # noqa: E402
-from model import Config, Model  # noqa: E402
+from model import GGUF_BLOCK_TENSORS, GGUF_TENSORS_TOP, Config, Model  # noqa: E402
 from train import encode_example, load_tok  # noqa: E402
-
-# GGUF tensor name for each PyTorch parameter of a block (export.py writes the same mapping)
-BLOCK_TENSORS = {"attn_norm": "attn_norm", "q": "attn_q", "k": "attn_k", "v": "attn_v", "q_norm": "attn_q_norm",
-                 "k_norm": "attn_k_norm", "o": "attn_output", "ffn_norm": "ffn_norm", "gate": "ffn_gate",
-                 "up": "ffn_up", "down": "ffn_down"}
-
 
 def load_gguf(path):
     """The demo model's weights read back from its GGUF (F16/F32 tensors, names as export.py writes them)."""
@@ -43,9 +37,9 @@ def load_gguf(path):
                  ffn=T["blk.0.ffn_up.weight"].shape[0], n_head=T["blk.0.attn_q.weight"].shape[0] // hd,
                  n_kv_head=T["blk.0.attn_k.weight"].shape[0] // hd, head_dim=hd)
     m = Model(cfg)
-    names = {"embed.weight": "token_embd.weight", "norm.weight": "output_norm.weight"}
+    names = dict(GGUF_TENSORS_TOP)
     for i in range(n_layer):
-        names.update({f"blocks.{i}.{p}.weight": f"blk.{i}.{g}.weight" for p, g in BLOCK_TENSORS.items()})
+        names.update({f"blocks.{i}.{p}.weight": f"blk.{i}.{g}.weight" for p, g in GGUF_BLOCK_TENSORS.items()})
     sd = m.state_dict()
     m.load_state_dict({k: T[names[k]].reshape(sd[k].shape) for k in sd})
     m.eval()

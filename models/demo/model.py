@@ -15,6 +15,14 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 
+# llama.cpp's qwen3 tensor names: PyTorch parameter name -> GGUF name (blocks.{i}.X -> blk.{i}.Y), in the
+# order export.py writes them; export.py and heldout_gap.py (which reads a GGUF back) share it.
+GGUF_TENSORS_TOP = {"embed.weight": "token_embd.weight", "norm.weight": "output_norm.weight"}
+GGUF_BLOCK_TENSORS = {"attn_norm": "attn_norm", "q": "attn_q", "k": "attn_k", "v": "attn_v", "q_norm": "attn_q_norm",
+                      "k_norm": "attn_k_norm", "o": "attn_output", "ffn_norm": "ffn_norm", "gate": "ffn_gate",
+                      "up": "ffn_up", "down": "ffn_down"}
+
+
 @dataclass
 class Config:
     vocab_size: int = 4096
