@@ -175,20 +175,40 @@ _HAS = ["has", "was given", "received", "holds", "got", "was assigned", "is list
         "still has", "was handed", "ended up with", "is noted with", "was allotted", "now has"]
 _IS = ["is", "was", "remains", "became", "is listed as", "is noted as", "is recorded as", "stays",
        "appears as", "is set to", "was set to", "is still", "turned out to be", "was put down as",
-       "is given as", "now reads"]
+       "is given as", "now reads",
+       # perfect and other verb forms: without them the model had never seen "has ... been" before a
+       # value and answered every held-out "… has always been {v}." with a training place (0/29)
+       "has been", "had been", "has long been", "has remained", "has become", "had become", "used to be",
+       "will be", "would be", "should be", "seems to be", "has been set to", "has just been changed to",
+       "has stayed", "had stayed", "is now", "was once", "has for years been", "has never stopped being",
+       "is said to be", "was last recorded as", "will remain"]
 _FOR = ["for", "assigned to", "belonging to", "listed for", "noted for", "held by", "used by", "given to"]
 _MID = ["arrived early", "moved offices twice", "came back from leave", "stayed on", "signed the form",
         "asked about it", "filled in the papers", "was away for a while", "joined late", "checked the list"]
 _TAIL = ["", "", "", " for now", " until further notice", " at the moment", " as of last week",
          " according to the office", " on the main site", " again", ", as before", ", it seems",
-         " after the change", " without exception", " on every form"]
+         " after the change", " without exception", " on every form",
+         # tails of several words after the value, so the answer learns where a value ends
+         " since the move", " since the spring", " this month", " every week", " in the winter",
+         " most days", " during the review", " after the merger", " all season", ", or so the office says",
+         ", which nobody questioned", " and nothing has changed since", ", as the form shows",
+         " since she came back", " since he came back", " by common agreement", " two years running",
+         " on the new chart", " in every list", " for the whole quarter"]
+# value-first verbs ("{v} {_REV} the {a} of {n}") and third parties that give a value to someone
+_REV = ["is", "was", "has been", "remains", "is listed as", "was recorded as", "became", "is still",
+        "stands as", "appears as"]
+_SOURCE = ["The office", "The registry", "The old form", "The directory", "The team sheet", "The archive",
+           "The new chart", "The handbook", "The roster", "The contract"]
+_GIVES = ["lists", "assigns", "shows", "records", "gives", "names", "notes", "puts down"]
+_CLAUSE = ["When asked, {n} said that", "Once settled, {n} confirmed that", "In a short note, {n} wrote that",
+           "As {n} explained,", "Before leaving, {n} mentioned that", "According to {n},"]
 
 
 def composed_fact_template(rng, attr_phrase):
-    """One training phrasing with {n} before {v}, composed from parts, e.g. 'Back then, the budget
-    held by {n} was put down as {v} for now.'"""
+    """One training phrasing composed from parts, e.g. 'Back then, the budget held by {n} was put down
+    as {v} for now.' or '{v} has been the office room of {n} since the move.'"""
     a = attr_phrase
-    kind = rng.randrange(6)
+    kind = rng.randrange(10)
     if kind == 0:
         body = f"{{n}} {rng.choice(_HAS)} {rng.choice(['the ', ''])}{a} {{v}}"
     elif kind == 1:
@@ -199,9 +219,18 @@ def composed_fact_template(rng, attr_phrase):
         body = f"the {a} {rng.choice(_FOR)} {{n}} {rng.choice(_IS)} {{v}}"
     elif kind == 4:
         body = f"{{n}} {rng.choice(_HAS)} {'an' if a[0] in 'aeiou' else 'a'} {a} of {{v}}"
-    else:
+    elif kind == 5:
         body = f"{{n}} {rng.choice(_MID)}, and the {a} {rng.choice(_FOR)} {{n}} {rng.choice(_IS)} {{v}}"
-    t = rng.choice(_OPEN) + body + rng.choice(_TAIL) + "."
+    elif kind == 6:
+        body = f"{{v}} {rng.choice(_REV)} the {a} {rng.choice(['of', 'for', 'given to'])} {{n}}"
+    elif kind == 7:
+        body = f"{rng.choice(_SOURCE)} {rng.choice(_GIVES)} {{n}} {rng.choice(['with the ', 'under the ', 'the '])}{a} {{v}}"
+    elif kind == 8:
+        body = f"{rng.choice(_CLAUSE)} the {a} {rng.choice(_IS)} {{v}}"
+    else:
+        body = f"for {{n}}, the {a} {rng.choice(_IS)} {{v}}"
+    opener = "" if kind in (6, 7, 8) else rng.choice(_OPEN)
+    t = opener + body + rng.choice(_TAIL) + "."
     return t[0].upper() + t[1:] if not t.startswith("{") else t
 
 
@@ -277,10 +306,33 @@ def approx_tokens(text):
     return max(1, len(text) // 4)
 
 
-def _filler_sentence(rng, P, theme):
+# Composed filler (training only): the fixed filler templates are a dozen sentence shapes, and held-out
+# filler alone cost the earlier model a quarter of its held-out values (teacher-forced diagnostic,
+# heldout_gap.py). Openers and second clauses give the prose around a fact more shapes.
+_FILLER_OPEN = ["", "", "Strangely, ", "In truth, ", "By all accounts, ", "Apparently, ", "Even so, ",
+                "For a while, ", "Some recall that ", "The log says that ", "Rumour had it that ",
+                "Without warning, ", "To nobody's surprise, ", "Much later, ", "At one point, ",
+                "Looking back, ", "The newsletter said that ", "Again and again, "]
+_FILLER_JOIN = [", and ", ", while ", ", but ", ", so ", " because ", " until ", ", although "]
+
+
+def _composed_filler(rng, T):
+    s1, s2 = rng.choice(T["subj"]), rng.choice(T["subj"])
+    first = f"{s1[0].lower() + s1[1:]} {rng.choice(T['verb'])}"
+    if rng.random() < 0.6:
+        first += " " + rng.choice(T["when"])
+    if rng.random() < 0.5:
+        first += rng.choice(_FILLER_JOIN) + f"{s2[0].lower() + s2[1:]} {rng.choice(T['verb'])}"
+    t = rng.choice(_FILLER_OPEN) + first + "."
+    return t[0].upper() + t[1:]
+
+
+def _filler_sentence(rng, P, theme, compose_p=0.0):
     if rng.random() < 0.12:
         return rng.choice(P["generic"])
     T = THEMES[theme]
+    if compose_p > 0 and rng.random() < compose_p:
+        return _composed_filler(rng, T)
     s = rng.choice(T["subj"])
     w = rng.choice(T["when"])
     t = rng.choice(P["filler"])
@@ -370,7 +422,7 @@ def _value(rng, P, kind_fn, people, synth_p=0.0):
 
 def make_example(rng, split="train", target_tokens=1000, n_questions=1, count_fn=approx_tokens,
                  theme=None, canon_p=0.0, synth_p=0.0, distract_p=0.5, people_per_fact=0.5,
-                 compose_p=0.0):
+                 compose_p=0.0, filler_compose_p=0.0):
     """Return dict(document, qa=[dict(question, answer, name, attribute, value)], theme).
 
     rng: random.Random; split: 'train' or 'eval'; target_tokens: approx document length.
@@ -382,7 +434,8 @@ def make_example(rng, split="train", target_tokens=1000, n_questions=1, count_fn
     distract_p: probability that a new person shares a first or last name with an earlier one.
     people_per_fact: people per fact (1.0 = one fact per person: the name alone finds the fact).
     compose_p: probability that a fact is phrased by composed_fact_template (training only).
-    At their defaults (0, 0.5, 0.5, 0) no extra random numbers are drawn, so eval sets depend only
+    filler_compose_p: probability that a filler sentence is composed by _composed_filler (training only).
+    At their defaults (0, 0.5, 0.5, 0, 0) no extra random numbers are drawn, so eval sets depend only
     on the seed.
     """
     P = _pools(split)
@@ -439,7 +492,7 @@ def make_example(rng, split="train", target_tokens=1000, n_questions=1, count_fn
     sents = []
     tok = fact_tok
     while tok < target_tokens:
-        s = _filler_sentence(rng, P, theme)
+        s = _filler_sentence(rng, P, theme, filler_compose_p)
         sents.append(s)
         tok += count_fn(" " + s)
     # insert facts at random positions
@@ -499,7 +552,7 @@ def check_splits(n_docs, seed=0):
     leaks = []
     for i in range(n_docs):
         ex = make_example(rng, "train", rng.choice([60, 300, 1200]), n_questions=3,
-                          canon_p=rng.choice([0.0, 0.25, 0.5]), synth_p=0.9, compose_p=0.6,
+                          canon_p=rng.choice([0.0, 0.25, 0.5]), synth_p=0.9, compose_p=0.6, filler_compose_p=0.5,
                           distract_p=rng.choice([0.0, 0.5]), people_per_fact=rng.choice([0.5, 1.0]))
         text = ex["document"] + "\n" + "\n".join(q["question"] + q["answer"] for q in ex["qa"])
         leaks += [(i, leak) for leak in held_out_leaks(text)]

@@ -58,12 +58,12 @@ def encode_example(tok, ex, max_q=None):
 # facts per person (the attribute must match too), look-alike names, only the training
 # phrasings, and longer documents.
 STAGES = [
-    dict(name="S00", lo=25, hi=90, canon_p=0.5, synth_p=0.9, compose_p=0.6, distract_p=0.0, ppf=1.0, gate=0.6, cap=0.20),
-    dict(name="S0", lo=80, hi=320, canon_p=0.5, synth_p=0.9, compose_p=0.6, distract_p=0.0, ppf=1.0, gate=0.6, cap=0.30),
-    dict(name="S1", lo=100, hi=500, canon_p=0.25, synth_p=0.9, compose_p=0.6, distract_p=0.25, ppf=0.5, gate=0.6, cap=0.50),
-    dict(name="S2", lo=150, hi=1000, canon_p=0.1, synth_p=0.9, compose_p=0.6, distract_p=0.5, ppf=0.5, gate=0.7, cap=0.68),
-    dict(name="S3", lo=300, hi=2200, canon_p=0.0, synth_p=0.9, compose_p=0.6, distract_p=0.5, ppf=0.5, gate=2.0, cap=0.84),
-    dict(name="S4", lo=500, hi=4400, canon_p=0.0, synth_p=0.9, compose_p=0.6, distract_p=0.5, ppf=0.5, gate=2.0, cap=1.01),
+    dict(name="S00", lo=25, hi=90, canon_p=0.5, synth_p=0.9, compose_p=0.6, filler_compose_p=0.5, distract_p=0.0, ppf=1.0, gate=0.6, cap=0.20),
+    dict(name="S0", lo=80, hi=320, canon_p=0.5, synth_p=0.9, compose_p=0.6, filler_compose_p=0.5, distract_p=0.0, ppf=1.0, gate=0.6, cap=0.30),
+    dict(name="S1", lo=100, hi=500, canon_p=0.25, synth_p=0.9, compose_p=0.6, filler_compose_p=0.5, distract_p=0.25, ppf=0.5, gate=0.6, cap=0.50),
+    dict(name="S2", lo=150, hi=1000, canon_p=0.1, synth_p=0.9, compose_p=0.6, filler_compose_p=0.5, distract_p=0.5, ppf=0.5, gate=0.7, cap=0.68),
+    dict(name="S3", lo=300, hi=2200, canon_p=0.0, synth_p=0.9, compose_p=0.6, filler_compose_p=0.5, distract_p=0.5, ppf=0.5, gate=2.0, cap=0.60),
+    dict(name="S4", lo=500, hi=4400, canon_p=0.0, synth_p=0.9, compose_p=0.6, filler_compose_p=0.5, distract_p=0.5, ppf=0.5, gate=2.0, cap=1.01),
 ]
 
 
@@ -116,7 +116,7 @@ def make_batch(tok, step, stage, seed, tokens_per_step, cvocab, copy_coef, vocab
     while sum(len(s[0]) for s in seqs) < tokens_per_step:
         ex = data.make_example(rng, "train", L, n_questions=nq, count_fn=lambda s: max(1, len(s) * 10 // 44),
                                canon_p=stage["canon_p"], synth_p=stage["synth_p"], compose_p=stage["compose_p"],
-                               distract_p=stage["distract_p"], people_per_fact=stage["ppf"])
+                               filler_compose_p=stage["filler_compose_p"], distract_p=stage["distract_p"], people_per_fact=stage["ppf"])
         seqs.append(encode_example(tok, ex))
     # Copy rows: a random span repeated to ~256 tokens, loss on every repeat after the first (mask
     # value 2): a dense signal for the induction heads.
