@@ -1,6 +1,6 @@
 """Train the demo retrieval model (Qwen3 layout) on synthetic long documents, on CPU.
 
-    nohup python train.py --minutes 65 --eval_every 200 > train.log 2>&1 &   # the shipped demo.gguf
+    nohup python train.py --minutes 85 --eval_every 200 > train.log 2>&1 &   # the shipped demo.gguf
 
 Resumes from ckpt.pt if present (data for step s is generated from seed+s, so a resumed
 run sees the same data as an uninterrupted one). Logs loss, answer-token accuracy and a
