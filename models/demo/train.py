@@ -61,10 +61,13 @@ STAGES = [
     dict(name="S00", lo=25, hi=90, canon_p=0.5, synth_p=0.9, compose_p=0.6, filler_compose_p=0.5, distract_p=0.0, ppf=1.0, gate=0.6, cap=0.20),
     dict(name="S0", lo=80, hi=320, canon_p=0.5, synth_p=0.9, compose_p=0.6, filler_compose_p=0.5, distract_p=0.0, ppf=1.0, gate=0.6, cap=0.30),
     dict(name="S1", lo=100, hi=500, canon_p=0.25, synth_p=0.9, compose_p=0.6, filler_compose_p=0.5, distract_p=0.25, ppf=0.5, gate=0.6, cap=0.50),
-    dict(name="S2", lo=150, hi=1000, canon_p=0.1, synth_p=0.9, compose_p=0.6, filler_compose_p=0.5, distract_p=0.5, ppf=0.5, gate=0.7, cap=0.68),
+    dict(name="S2", lo=150, hi=1000, canon_p=0.1, synth_p=0.9, compose_p=0.6, filler_compose_p=0.5, distract_p=0.5, ppf=0.5, gate=0.7, cap=0.55),
     dict(name="S3", lo=300, hi=2200, canon_p=0.0, synth_p=0.9, compose_p=0.6, filler_compose_p=0.5, distract_p=0.5, ppf=0.5, gate=2.0, cap=0.60),
     dict(name="S4", lo=500, hi=4400, canon_p=0.0, synth_p=0.9, compose_p=0.6, filler_compose_p=0.5, distract_p=0.5, ppf=0.5, gate=2.0, cap=1.01),
 ]
+# `cap` is the budget share at which a stage ends at the latest; caps must increase, or a stage that
+# runs to its cap would skip the next one (S3's 0.60 once sat below S2's 0.68).
+assert all(a["cap"] < b["cap"] for a, b in zip(STAGES, STAGES[1:])), "stage caps must increase"
 
 
 def copy_vocab(tok, n=3000, seed=99):
