@@ -18,6 +18,7 @@ import time
 
 import torch
 import torch.nn.functional as F
+from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -197,6 +198,11 @@ def main():
     ap.add_argument("--minutes", type=float, default=0,
                     help="time budget: if >0 the curriculum/LR schedule follows elapsed training time "
                          "instead of step/steps and training stops when the budget is used")
+    ap.add_argument("--weight_ema", type=float, default=0.0,
+                    help="if >0, also keep an exponential moving average of the weights with this decay (e.g. "
+                         "0.998, a half-life of ~350 steps) and write it as model_ema.pt; 0 = off (the shipped run)")
+    ap.add_argument("--weight_ema_from", type=float, default=0.45,
+                    help="budget share from which the weight average is kept (before it, it follows the weights)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -218,6 +224,11 @@ def main():
                              {"params": nodecay, "weight_decay": 0.0, "mult": 1.0},
                              {"params": qk, "weight_decay": 0.0, "mult": a.qk_gain_lr_mult}],
                             lr=a.lr, betas=(0.9, 0.95))
+    # Why an average of the weights: two runs on the same data with different stage budgets ended at 80%
+    # and 76% held-out, with single attributes 30 points apart (start date 91% vs 60%): where the last
+    # steps leave the weights matters a lot at this size, and an average over the last few hundred steps
+    # is the usual cure for that variance (torch's own AveragedModel does the bookkeeping).
+    avg = AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(a.weight_ema)) if a.weight_ema > 0 else None
     step, elapsed, si, ema = 0, 0.0, 0, 0.0
     if os.path.exists(a.ckpt):
         ck = torch.load(a.ckpt, weights_only=False)
@@ -226,6 +237,8 @@ def main():
         opt.load_state_dict(ck["opt"])
         step, elapsed = ck["step"], ck.get("elapsed", 0.0)
         si, ema = ck.get("stage", 0), ck.get("ema", 0.0)
+        if avg is not None and "weight_ema" in ck:
+            avg.load_state_dict(ck["weight_ema"])
         print(f"resumed from step {step} ({elapsed/60:.1f} min trained), stage {STAGES[si]['name']}", flush=True)
     print(f"params {sum(p.numel() for p in model.parameters())/1e6:.3f}M cfg {cfg.to_dict()}", flush=True)
     cvocab = copy_vocab(tok)
@@ -283,6 +296,11 @@ def main():
             acc = hit[is_ans].float().mean().item()
             vacc = hit[is_val].float().mean().item()
             cacc = hit[is_copy].float().mean().item() if is_copy.any() else float("nan")
+        if avg is not None:
+            if f < a.weight_ema_from:  # follow the weights until the average starts
+                avg.module.load_state_dict(model.state_dict())
+            else:
+                avg.update_parameters(model)
         step += 1
         hist.append((ans_loss.item(), lm_loss.item(), acc, vacc, cacc))
         ema = 0.95 * ema + 0.05 * vacc
@@ -302,19 +320,28 @@ def main():
             es, el_ = eval_em(model, ev_short), eval_em(model, ev_long)
             print(f"EVAL step {step} heldout_EM@300tok {es:.3f} heldout_EM@1000tok {el_:.3f}", flush=True)
         if step % 100 == 0:
-            save(model, opt, step, t0, cfg, a.ckpt, si, ema)
-    save(model, opt, step, t0, cfg, a.ckpt, si, ema)
+            save(model, opt, step, t0, cfg, a.ckpt, si, ema, avg)
+    save(model, opt, step, t0, cfg, a.ckpt, si, ema, avg)
     es, el_ = eval_em(model, ev_short), eval_em(model, ev_long)
     print(f"EVAL step {step} heldout_EM@300tok {es:.3f} heldout_EM@1000tok {el_:.3f}", flush=True)
+    if avg is not None:
+        es, el_ = eval_em(avg.module, ev_short), eval_em(avg.module, ev_long)
+        print(f"EVAL step {step} weight EMA {a.weight_ema} heldout_EM@300tok {es:.3f} heldout_EM@1000tok {el_:.3f}", flush=True)
     print(f"done: {step} steps, {(time.time()-t0)/60:.1f} min", flush=True)
 
 
-def save(model, opt, step, t0, cfg, ckpt, stage=0, ema=0.0):
-    torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step,
-                "elapsed": time.time() - t0, "cfg": cfg.to_dict(), "stage": stage, "ema": ema}, ckpt + ".tmp")
+def save(model, opt, step, t0, cfg, ckpt, stage=0, ema=0.0, avg=None):
+    state = {"model": model.state_dict(), "opt": opt.state_dict(), "step": step,
+             "elapsed": time.time() - t0, "cfg": cfg.to_dict(), "stage": stage, "ema": ema}
+    if avg is not None:
+        state["weight_ema"] = avg.state_dict()
+    torch.save(state, ckpt + ".tmp")
     os.replace(ckpt + ".tmp", ckpt)
-    torch.save({"model": model.state_dict(), "cfg": cfg.to_dict(), "step": step},
-               os.path.join(os.path.dirname(os.path.abspath(ckpt)), "model_last.pt"))
+    out_dir = os.path.dirname(os.path.abspath(ckpt))
+    torch.save({"model": model.state_dict(), "cfg": cfg.to_dict(), "step": step}, os.path.join(out_dir, "model_last.pt"))
+    if avg is not None:  # same format as model_last.pt, so export.py and eval_pt.py read it as it is
+        torch.save({"model": avg.module.state_dict(), "cfg": cfg.to_dict(), "step": step},
+                   os.path.join(out_dir, "model_ema.pt"))
 
 
 if __name__ == "__main__":
