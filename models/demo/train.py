@@ -202,7 +202,7 @@ def main():
                     help="if >0, also keep an exponential moving average of the weights with this decay (e.g. "
                          "0.998, a half-life of ~350 steps) and write it as model_ema.pt; 0 = off (the shipped run)")
     ap.add_argument("--weight_ema_from", type=float, default=0.45,
-                    help="budget share from which the weight average is kept (before it, it follows the weights)")
+                    help="budget share from which the weight average is kept (model_ema.pt is written from then on)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -296,11 +296,8 @@ def main():
             acc = hit[is_ans].float().mean().item()
             vacc = hit[is_val].float().mean().item()
             cacc = hit[is_copy].float().mean().item() if is_copy.any() else float("nan")
-        if avg is not None:
-            if f < a.weight_ema_from:  # follow the weights until the average starts
-                avg.module.load_state_dict(model.state_dict())
-            else:
-                avg.update_parameters(model)
+        if avg is not None and f >= a.weight_ema_from:
+            avg.update_parameters(model)  # its first update copies the weights, so the average starts here
         step += 1
         hist.append((ans_loss.item(), lm_loss.item(), acc, vacc, cacc))
         ema = 0.95 * ema + 0.05 * vacc
@@ -339,7 +336,7 @@ def save(model, opt, step, t0, cfg, ckpt, stage=0, ema=0.0, avg=None):
     os.replace(ckpt + ".tmp", ckpt)
     out_dir = os.path.dirname(os.path.abspath(ckpt))
     torch.save({"model": model.state_dict(), "cfg": cfg.to_dict(), "step": step}, os.path.join(out_dir, "model_last.pt"))
-    if avg is not None:  # same format as model_last.pt, so export.py and eval_pt.py read it as it is
+    if avg is not None and avg.n_averaged.item() > 0:  # same format as model_last.pt: export.py and eval_pt.py read it
         torch.save({"model": avg.module.state_dict(), "cfg": cfg.to_dict(), "step": step},
                    os.path.join(out_dir, "model_ema.pt"))
 
