@@ -321,7 +321,7 @@ def main():
     save(model, opt, step, t0, cfg, a.ckpt, si, ema, avg)
     es, el_ = eval_em(model, ev_short), eval_em(model, ev_long)
     print(f"EVAL step {step} heldout_EM@300tok {es:.3f} heldout_EM@1000tok {el_:.3f}", flush=True)
-    if avg is not None:
+    if avg is not None and avg.n_averaged.item() > 0:  # before --weight_ema_from it would hold the initial weights
         es, el_ = eval_em(avg.module, ev_short), eval_em(avg.module, ev_long)
         print(f"EVAL step {step} weight EMA {a.weight_ema} heldout_EM@300tok {es:.3f} heldout_EM@1000tok {el_:.3f}", flush=True)
     print(f"done: {step} steps, {(time.time()-t0)/60:.1f} min", flush=True)
