@@ -388,9 +388,9 @@ def synthetic_word(rng, kind):
             # the earlier demo model (no such names): it restated 45% of held-out names correctly
             # (teacher-forced, 1000-token documents), 100% of training names.
             starts, conts, unmerged_caps = _vocab_pieces()
-            # one in ten of these names starts with such a capital. Measured on the stop-13 model
-            # (trained without them): held-out questions about 'Xaver' or 'Xiong' 2/15 correct, often
-            # restating a number instead of the name, against 80% overall.
+            # one in ten of these names starts with such a capital. The model trained without them
+            # got 2 of 15 held-out questions about 'Xaver' or 'Xiong' right (often restating a number
+            # in place of the name) against 80% overall; the first one trained with them 13 of 15.
             start = rng.choice(unmerged_caps) if unmerged_caps and rng.random() < 0.1 else rng.choice(starts)
             w = start + "".join(rng.choice(conts) for _ in range(rng.randint(1, 2)))
             if len(w) < 3:
