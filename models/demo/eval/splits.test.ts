@@ -12,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 const demo = dirname(dirname(fileURLToPath(import.meta.url)));
 const python = process.env.PYTHON ?? 'python3';
 const runPython = (args: string[]) => execFileSync(python, args, { cwd: demo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs a short Python program, one statement per line, in models/demo (so `import data` works). */
+const runPythonLines = (lines: string[]) => runPython(['-c', lines.join('\n')]);
 
 test('training documents contain no held-out name, place, project or phrasing', () => {
   const out = runPython(['data.py', '--check-splits', '300']);
@@ -20,12 +22,12 @@ test('training documents contain no held-out name, place, project or phrasing', 
 
 test('the leak check finds held-out words and phrasings in held-out documents', () => {
   // the check itself must be able to fail: an eval-split document holds held-out names and phrasings
-  const out = runPython(['-c', [
+  const out = runPythonLines([
     'import random, data',
     'ex = data.make_example(random.Random(5), "eval", 400)',
     'leaks = data.held_out_leaks(ex["document"])',
     'print(len([l for l in leaks if "{" in l]), len([l for l in leaks if "{" not in l]))',
-  ].join('\n')]);
+  ]);
   const [templates, words] = out.trim().split(' ').map(Number);
   assert.ok(templates > 0, `held-out phrasings found in a held-out document (got ${templates})`);
   assert.ok(words > 0, `held-out words found in a held-out document (got ${words})`);
@@ -34,7 +36,7 @@ test('the leak check finds held-out words and phrasings in held-out documents', 
 test('training names include words the tokenizer cuts into a bare space and a capital (held-out "Xaver")', () => {
   // ' Xaver' becomes ' ', 'X', 'a', 'ver' because the vocabulary has no ' X' piece; before training names
   // had that shape, the demo model restated held-out Xaver/Xiong questions as numbers (2 of 15 right)
-  const out = runPython(['-c', [
+  const out = runPythonLines([
     'import json, random, data',
     'vocab = json.load(open("tokenizer.json"))["model"]["vocab"]',
     'starts, _, caps = data._vocab_pieces()',
@@ -43,7 +45,7 @@ test('training names include words the tokenizer cuts into a bare space and a ca
     'print(json.dumps(dict(caps=caps, merged=[c for c in caps if "\\u0120" + c in vocab],',
     '  per_cap={c: sum(w[0] == c and not any(w.startswith(s) for s in starts) for w in names) for c in caps},',
     '  total=len(names))))',
-  ].join('\n')]);
+  ]);
   const r = JSON.parse(out) as { caps: string[]; merged: string[]; per_cap: Record<string, number>; total: number };
   assert.ok(r.caps.includes('X'), `the demo tokenizer has no ' X' piece, so X must be among ${JSON.stringify(r.caps)}`);
   assert.deepEqual(r.merged, [], 'every listed capital really lacks a space-prefixed piece');
