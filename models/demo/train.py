@@ -224,12 +224,12 @@ def main():
                              {"params": nodecay, "weight_decay": 0.0, "mult": 1.0},
                              {"params": qk, "weight_decay": 0.0, "mult": a.qk_gain_lr_mult}],
                             lr=a.lr, betas=(0.9, 0.95))
-    # Why an average of the weights: two runs on the same data with different stage budgets ended at 80%
-    # and 76% held-out, with single attributes 30 points apart (start date 91% vs 60%): where the last
-    # steps leave the weights matters a lot at this size, and an average over the last few hundred steps
-    # is the usual cure for that variance (torch's own AveragedModel does the bookkeeping). Measured on
-    # the shipped run (decay 0.998 from 70%): 81% against the final weights' 82%, same weak spots, so the
-    # variance comes from the whole trajectory; off by default.
+    # Why an average of the weights was tried: two runs on the same data with different stage budgets
+    # ended at 80% and 76% held-out, single attributes 30 points apart (start date 91% vs 60%), and an
+    # average over the last few hundred steps is the usual cure when the last steps are what differs
+    # (torch's own AveragedModel does the bookkeeping). Measured on the shipped run (decay 0.998 from
+    # 70%): 81% against the final weights' 82%, with the same weak spots, so here the variance comes from
+    # the whole trajectory and the average does not remove it; kept as an option, off by default.
     avg = AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(a.weight_ema)) if a.weight_ema > 0 else None
     step, elapsed, si, ema = 0, 0.0, 0, 0.0
     if os.path.exists(a.ckpt):
