@@ -224,7 +224,7 @@ export class Context {
   /** Tokens at the checkpoint, or -1. */
   get checkpointNPast(): number { return this.native.checkpointNPast(); }
 
-  /** Reads tokens in a prefill phase, chunk by chunk, off the JS thread. Cancel via signal: honoured within one chunk. */
+  /** Reads tokens in a prefill phase, chunk by chunk, off the JS thread. Cancel via signal: the read stops at the next chunk boundary after the cancel reaches the worker. */
   async prefill(tokens: readonly number[], options: PrefillOptions): Promise<void> {
     await this.exclusive(async () => {
       const signal = options.signal;

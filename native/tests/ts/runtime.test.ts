@@ -109,22 +109,36 @@ test('generation is also an async iterator, and breaking out of it cancels', { s
   ctx.dispose();
 });
 
-test('cancel via AbortSignal stops a prefill within one chunk and leaves the context usable', { skip: skip ?? false }, async () => {
+test('cancel via AbortSignal stops a running prefill at a chunk boundary and leaves the context usable', { skip: skip ?? false }, async () => {
   const m = await model();
-  const ctx = m.createContext({ contextSize: 4096, chunkSize: 64, threads: 2 });
-  const tokens = m.tokenize(longDocument(100));
-  assert.ok(tokens.length > 6 * 64);
+  const chunk = 64;
+  const tokens = m.tokenize(longDocument(250));
+  // Long enough (100+ chunks) that the prefill is still running when the abort lands.
+  assert.ok(tokens.length > 100 * chunk);
+  const ctx = m.createContext({ contextSize: 8192, chunkSize: chunk, threads: 2 });
   const abort = new AbortController();
-  let chunksSeen = 0;
+  let doneAtAbort = -1;
   await assert.rejects(ctx.prefill(tokens, {
     phase: 'document', signal: abort.signal,
-    onProgress: () => { if (++chunksSeen === 2) abort.abort(); },
+    onProgress: ({ done }) => { if (doneAtAbort < 0 && done >= 2 * chunk) { doneAtAbort = done; abort.abort(); } },
   }), (e: unknown) => e instanceof SwaaError && e.code === 'SWAA_ERR_CANCELLED');
-  // At most one more chunk ran after the abort (it was in flight).
-  assert.ok(ctx.nPast >= 2 * 64 && ctx.nPast <= 3 * 64 && ctx.nPast % 64 === 0, `nPast ${ctx.nPast}`);
+  // Progress events travel to JS asynchronously (and coalesce), so the worker may be a few chunks
+  // past the event that triggered the abort; the exact one-chunk bound, where the cancel is
+  // synchronous with the chunk loop, is checked in native/tests/test_c_api.cc. Here: it stopped
+  // on a chunk boundary, after the reported progress and before the end.
+  assert.ok(ctx.nPast >= doneAtAbort && ctx.nPast < tokens.length && ctx.nPast % chunk === 0,
+    `nPast ${ctx.nPast}, progress at abort ${doneAtAbort}, tokens ${tokens.length}`);
+  // Usable: the rest of the document continues from there and ends where an uncancelled run ends.
   await ctx.prefill(tokens.slice(ctx.nPast), { phase: 'document' });
   assert.equal(ctx.nPast, tokens.length);
+  const resumed = Array.from(ctx.logits());
   ctx.dispose();
+  const straight = m.createContext({ contextSize: 8192, chunkSize: chunk, threads: 2 });
+  await straight.prefill(tokens, { phase: 'document' });
+  const want = Array.from(straight.logits());
+  straight.dispose();
+  const maxDiff = Math.max(...want.map((v, i) => Math.abs(v - (resumed[i] ?? Number.NaN))));
+  assert.ok(maxDiff < 1e-3, `resumed logits differ from an uncancelled run by ${maxDiff}`);
 });
 
 test('a second question on a cached document skips the document prefill and answers like a cold run', { skip: skip ?? false }, async () => {
