@@ -21,30 +21,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import data  # noqa: E402
 from eval_pt import load_model  # noqa: E402
-from model import GGUF_BLOCK_TENSORS, GGUF_TENSORS_TOP, Config, Model  # noqa: E402
+from model import load_gguf  # noqa: E402
 from train import encode_example, load_tok  # noqa: E402
-
-def load_gguf(path):
-    """The demo model's weights read back from its GGUF (F16/F32 tensors, names as export.py writes them)."""
-    import numpy as np
-    from gguf import GGUFReader
-    r = GGUFReader(path)
-    T = {t.name: torch.tensor(np.array(t.data).astype(np.float32)) for t in r.tensors}
-    emb = T["token_embd.weight"]
-    n_layer = sum(1 for k in T if k.endswith("attn_q.weight"))
-    hd = T["blk.0.attn_q_norm.weight"].numel()
-    cfg = Config(vocab_size=emb.shape[0], d_model=emb.shape[1], n_layer=n_layer,
-                 ffn=T["blk.0.ffn_up.weight"].shape[0], n_head=T["blk.0.attn_q.weight"].shape[0] // hd,
-                 n_kv_head=T["blk.0.attn_k.weight"].shape[0] // hd, head_dim=hd)
-    m = Model(cfg)
-    names = dict(GGUF_TENSORS_TOP)
-    for i in range(n_layer):
-        names.update({f"blocks.{i}.{p}.weight": f"blk.{i}.{g}.weight" for p, g in GGUF_BLOCK_TENSORS.items()})
-    sd = m.state_dict()
-    m.load_state_dict({k: T[names[k]].reshape(sd[k].shape) for k in sd})
-    m.eval()
-    return m
-
 
 def pools(names, facts, filler):
     P, E = data._pools("train"), data._pools("eval")

@@ -169,3 +169,25 @@ class Model(nn.Module):
             h = self.hidden(torch.tensor([[nxt]]), cache, pos, None if fa_decode else swa)
             pos += 1
         return out
+
+
+def load_gguf(path):
+    """The demo model's weights read back from its GGUF (F16/F32 tensors, names as export.py writes them)."""
+    import numpy as np
+    from gguf import GGUFReader  # here, not at the top: training never needs the gguf package
+    r = GGUFReader(path)
+    T = {t.name: torch.tensor(np.array(t.data).astype(np.float32)) for t in r.tensors}
+    emb = T["token_embd.weight"]
+    n_layer = sum(1 for k in T if k.endswith("attn_q.weight"))
+    hd = T["blk.0.attn_q_norm.weight"].numel()
+    cfg = Config(vocab_size=emb.shape[0], d_model=emb.shape[1], n_layer=n_layer,
+                 ffn=T["blk.0.ffn_up.weight"].shape[0], n_head=T["blk.0.attn_q.weight"].shape[0] // hd,
+                 n_kv_head=T["blk.0.attn_k.weight"].shape[0] // hd, head_dim=hd)
+    m = Model(cfg)
+    names = dict(GGUF_TENSORS_TOP)
+    for i in range(n_layer):
+        names.update({f"blocks.{i}.{p}.weight": f"blk.{i}.{g}.weight" for p, g in GGUF_BLOCK_TENSORS.items()})
+    sd = m.state_dict()
+    m.load_state_dict({k: T[names[k]].reshape(sd[k].shape) for k in sd})
+    m.eval()
+    return m

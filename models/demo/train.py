@@ -24,7 +24,7 @@ from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import data  # noqa: E402
-from model import Config, Model  # noqa: E402
+from model import Config, Model, load_gguf  # noqa: E402
 from tokenizers import Tokenizer  # noqa: E402
 
 EOS_ID = 0
@@ -204,7 +204,14 @@ def main():
                          "0.998, a half-life of ~350 steps) and write it as model_ema.pt; 0 = off (the shipped run)")
     ap.add_argument("--weight_ema_from", type=float, default=0.45,
                     help="budget share from which the weight average is kept (model_ema.pt is written from then on)")
+    ap.add_argument("--init_from", default="",
+                    help="continue training from these weights (a .gguf as export.py writes it, or a .pt in "
+                         "model_last.pt's format) with a fresh optimizer and schedule; ignored when --ckpt exists")
+    ap.add_argument("--start_stage", default="S00", help="curriculum stage to start in (with --init_from: S4)")
+    ap.add_argument("--decay_from", type=float, default=0.7,
+                    help="budget share where the cosine learning-rate decay to 10%% starts")
     a = ap.parse_args()
+    assert 0 <= a.decay_from < 1, "--decay_from is a budget share in [0, 1)"
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     tok = load_tok()
@@ -233,7 +240,19 @@ def main():
     # sets) on the 122-minute run that ships; within noise either way, so it stays off by default and
     # the run-to-run variance is in the whole trajectory, not the last steps.
     avg = AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(a.weight_ema)) if a.weight_ema > 0 else None
-    step, elapsed, si, ema = 0, 0.0, 0, 0.0
+    step, elapsed, ema = 0, 0.0, 0.0
+    si = [st["name"] for st in STAGES].index(a.start_stage)
+    if a.init_from and not os.path.exists(a.ckpt):
+        # A second stage of training on top of a finished run: the weights carry over, the optimizer
+        # moments and the schedule start afresh (a run's last steps have a decayed learning rate).
+        src = load_gguf(a.init_from) if a.init_from.endswith(".gguf") else None
+        if src is None:
+            ck = torch.load(a.init_from, map_location="cpu", weights_only=False)
+            src = Model(Config(**ck["cfg"]))
+            src.load_state_dict(ck["model"])
+        assert src.c.to_dict() == cfg.to_dict(), f"{a.init_from} has another model shape: {src.c.to_dict()}"
+        model.load_state_dict(src.state_dict())
+        print(f"initialised from {a.init_from}, stage {STAGES[si]['name']}", flush=True)
     if os.path.exists(a.ckpt):
         ck = torch.load(a.ckpt, weights_only=False)
         assert ck["cfg"] == cfg.to_dict(), "checkpoint has another model shape"
@@ -265,8 +284,9 @@ def main():
             ema = 0.0
             print(f"STAGE {STAGES[si]['name']} at step {step}, f {f:.3f} (budget share of the previous stage spent)", flush=True)
         stage = STAGES[si]
-        # warm-up, then constant, then cosine to 10% over the last 30% of the budget
-        lr = a.lr * min(1.0, (step + 1) / warm) * (1.0 if f < 0.7 else 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * (f - 0.7) / 0.3)))
+        # warm-up, then constant, then cosine to 10% from --decay_from (default: the last 30% of the budget)
+        d = a.decay_from
+        lr = a.lr * min(1.0, (step + 1) / warm) * (1.0 if f < d else 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * (f - d) / (1 - d))))
         for g in opt.param_groups:
             g["lr"] = lr * g["mult"]
         copy_coef = a.copy if si <= 2 else 0.5 * a.copy
