@@ -16,11 +16,11 @@ import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpus, loadavg } from 'node:os';
-import { loadModel, runtimeVersion } from '../../../native/addon/index.js';
+import { loadModel, runtimeVersion, type Context } from '../../../native/addon/index.js';
 import { ask } from '../../../native/addon/qa.js';
-import { makeHeldout } from './heldout.js';
+import { makeHeldout, type HeldoutDoc } from './heldout.js';
 import { buildDemoPrompt, type DemoPrompt } from './prompt.js';
-import { describeRecipe, evalRecipes } from './recipes.js';
+import { describeRecipe, evalRecipes, type EvalRecipe } from './recipes.js';
 import { scoreAnswer } from './score.js';
 import { writeReport, type EvalRecord, type EvalResults } from './report.js';
 
@@ -28,21 +28,43 @@ const here = dirname(fileURLToPath(import.meta.url));
 const demoDir = join(here, '..');
 const root = join(demoDir, '..', '..');
 
-const DEFAULTS = { lengths: '500,1000,2000,4000', n: 30, questions: 2, seed: 4321, maxTokens: 40, threads: 2, maxMinutes: 25 };
+const DEFAULTS = { lengths: '500,1000,2000,4000', n: 30, questions: 2, seed: 4321, confirmSeed: 9876, maxTokens: 40, threads: 2, maxMinutes: 25 };
 const QUICK = { lengths: '500,2000', n: 4, questions: 1 };
+
+/** One question of a held-out document under one recipe, scored and timed. */
+async function askOne(ctx: Context, r: EvalRecipe, d: HeldoutDoc, qi: number, p: DemoPrompt, maxTokens: number): Promise<EvalRecord> {
+  const q = d.questions[qi];
+  const rep = await ask(ctx, { documentTokens: p.documentTokens, questionTokens: p.questionTokens, maxTokens, sampler: { temperature: 0 } });
+  const s = scoreAnswer(rep.answer, q);
+  const W = r.recipe.window;
+  return {
+    recipe: r.id, length: d.length, doc: d.index, q: qi,
+    question: q.question, expected: q.value, answer: rep.answer, parsedValue: s.parsed.value,
+    valueMatch: s.valueMatch, exact: s.exact, stopReason: rep.stopReason,
+    documentTokens: p.documentTokens.length, questionTokens: p.questionTokens.length,
+    factStartToken: p.factStartToken, factEndToken: p.factEndToken, factDistance: p.factDistance,
+    window: W, beyondWindow: W === null ? null : p.factDistance > W,
+    documentCached: rep.documentCached, prefillTokens: rep.prefillTokens, prefillMs: rep.prefillMs,
+    decodeTokens: rep.decodeTokens, decodeMs: rep.decodeMs, kvBytes: rep.metrics.kvBytes,
+    contextSize: ctx.contextSize,
+  };
+}
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       quick: { type: 'boolean' }, n: { type: 'string' }, questions: { type: 'string' }, lengths: { type: 'string' },
-      seed: { type: 'string' }, model: { type: 'string' }, recipes: { type: 'string' }, out: { type: 'string' },
+      seed: { type: 'string' }, 'confirm-seed': { type: 'string' }, model: { type: 'string' }, recipes: { type: 'string' }, out: { type: 'string' },
       threads: { type: 'string' }, 'max-tokens': { type: 'string' }, 'max-minutes': { type: 'string' }, 'report-only': { type: 'boolean' }, split: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
     console.log(`usage: npm run eval -- [--quick] [--n DOCS] [--questions PER_DOC] [--lengths 500,1000,2000,4000]
-  [--seed 4321] [--model models/demo/demo.gguf] [--recipes full,quality,...] [--out DIR] [--threads 2] [--max-tokens 40]
+  [--seed 4321] [--confirm-seed 9876] [--model models/demo/demo.gguf] [--recipes full,quality,...] [--out DIR] [--threads 2] [--max-tokens 40]
   [--split eval|train] eval (default) = held-out pools; train = fresh documents from the training pools (not held out)
+  [--confirm-seed S]  full attention also answers a second held-out draw of the same size (seed S; 0 = skip;
+                      skipped with --quick, --split train or without full among the recipes), so the
+                      ≥ 90% check cannot be passed by one lucky draw
   [--report-only]     re-render EVAL.md and the chart from DIR/eval-results.json (e.g. after editing eval/READING.md)
   [--max-minutes 25]  stop after the round of documents (one per length) that passes this wall-clock budget
 defaults: ${JSON.stringify(DEFAULTS)}; --quick: ${JSON.stringify(QUICK)} written to models/demo/eval/quick/`);
@@ -53,6 +75,7 @@ defaults: ${JSON.stringify(DEFAULTS)}; --quick: ${JSON.stringify(QUICK)} written
   const n = Number(values.n ?? (quick ? QUICK.n : DEFAULTS.n));
   const questions = Number(values.questions ?? (quick ? QUICK.questions : DEFAULTS.questions));
   const seed = Number(values.seed ?? DEFAULTS.seed);
+  const confirmSeed = Number(values['confirm-seed'] ?? (quick ? 0 : DEFAULTS.confirmSeed));
   const threads = Number(values.threads ?? DEFAULTS.threads);
   const maxTokens = Number(values['max-tokens'] ?? DEFAULTS.maxTokens);
   const maxMinutes = Number(values['max-minutes'] ?? DEFAULTS.maxMinutes);
@@ -127,27 +150,7 @@ defaults: ${JSON.stringify(DEFAULTS)}; --quick: ${JSON.stringify(QUICK)} written
     for (const r of order) {
       const ctx = model.createContext({ contextSize: ctxSize.get(d.length)!, threads, recipe: r.recipe });
       try {
-        for (let qi = 0; qi < d.questions.length; qi++) {
-          const q = d.questions[qi];
-          const p: DemoPrompt = prompts[di][qi];
-          const rep = await ask(ctx, {
-            documentTokens: p.documentTokens, questionTokens: p.questionTokens, maxTokens,
-            sampler: { temperature: 0 },
-          });
-          const s = scoreAnswer(rep.answer, q);
-          const W = r.recipe.window;
-          records.push({
-            recipe: r.id, length: d.length, doc: d.index, q: qi,
-            question: q.question, expected: q.value, answer: rep.answer, parsedValue: s.parsed.value,
-            valueMatch: s.valueMatch, exact: s.exact, stopReason: rep.stopReason,
-            documentTokens: p.documentTokens.length, questionTokens: p.questionTokens.length,
-            factStartToken: p.factStartToken, factEndToken: p.factEndToken, factDistance: p.factDistance,
-            window: W, beyondWindow: W === null ? null : p.factDistance > W,
-            documentCached: rep.documentCached, prefillTokens: rep.prefillTokens, prefillMs: rep.prefillMs,
-            decodeTokens: rep.decodeTokens, decodeMs: rep.decodeMs, kvBytes: rep.metrics.kvBytes,
-            contextSize: ctx.contextSize,
-          });
-        }
+        for (let qi = 0; qi < d.questions.length; qi++) records.push(await askOne(ctx, r, d, qi, prompts[di][qi], maxTokens));
       } finally {
         ctx.dispose();
       }
@@ -163,6 +166,27 @@ defaults: ${JSON.stringify(DEFAULTS)}; --quick: ${JSON.stringify(QUICK)} written
       console.error(`eval: ${di + 1}/${docs.length} documents, ${((now - tStart) / 1000).toFixed(0)} s | len ${d.length} so far: ` +
         recipes.map((r) => `${r.id} ${acc(r.id)}`).join(' '));
     }
+  }
+  // A second, independent held-out draw for full attention alone: a model picked because it did well on
+  // one draw is optimistic on it (shipping choices were made on seed 4321), so the ≥ 90% check needs both.
+  let confirm: EvalResults['confirm'];
+  const full = recipes.find((r) => r.id === 'full');
+  if (confirmSeed > 0 && confirmSeed !== seed && split === 'eval' && full) {
+    const tConfirm = performance.now();
+    const cdocs = makeHeldout({ lengths, n: completed, questions, seed: confirmSeed, split });
+    const crecords: EvalRecord[] = [];
+    for (const d of cdocs) {
+      const cp = d.questions.map((q) => buildDemoPrompt(model, d.document, q.question, { charStart: q.fact_char_start, charEnd: q.fact_char_end }));
+      const need = Math.max(...cp.map((p) => p.documentTokens.length + p.questionTokens.length)) + maxTokens;
+      const ctx = model.createContext({ contextSize: Math.ceil(need / 256) * 256, threads, recipe: full.recipe });
+      try {
+        for (let qi = 0; qi < d.questions.length; qi++) crecords.push(await askOne(ctx, full, d, qi, cp[qi], maxTokens));
+      } finally { ctx.dispose(); }
+    }
+    confirm = { seed: confirmSeed, records: crecords };
+    const ok = crecords.filter((x) => x.valueMatch).length;
+    console.error(`eval: second held-out draw (seed ${confirmSeed}), full attention: ${ok}/${crecords.length} ` +
+      `(${((100 * ok) / Math.max(1, crecords.length)).toFixed(1)}%) in ${((performance.now() - tConfirm) / 1000).toFixed(0)} s`);
   }
   const rank = new Map(recipes.map((r, k) => [r.id, k]));
   records.sort((a, b) => a.length - b.length || a.doc - b.doc || rank.get(a.recipe)! - rank.get(b.recipe)! || a.q - b.q);
@@ -180,6 +204,7 @@ defaults: ${JSON.stringify(DEFAULTS)}; --quick: ${JSON.stringify(QUICK)} written
     },
     recipes: recipes.map((r) => ({ ...r, description: describeRecipe(r.recipe) })),
     records,
+    ...(confirm ? { confirm } : {}),
   };
   model.dispose();
   const files = writeReport(results, outDir);
