@@ -1,7 +1,12 @@
 """Train the demo retrieval model (Qwen3 layout) on synthetic long documents, on CPU.
 
+    # stage 1 (from scratch; the previous demo.gguf was its model_ema.pt exported)
     nohup python train.py --minutes 122 --eval_every 200 --weight_ema 0.998 --weight_ema_from 0.7 \
-        > train.log 2>&1 &   # the shipped demo.gguf is model_ema.pt exported
+        > train.log 2>&1 &
+    # stage 2 (the shipped demo.gguf is its model_ema.pt exported): more of the longest documents,
+    # starting from stage 1's GGUF with a fresh optimizer and schedule
+    nohup python train.py --minutes 128 --eval_every 200 --init_from stage1.gguf --start_stage S4 --seed 1 \
+        --lr 1e-3 --decay_from 0.3 --weight_ema 0.998 --weight_ema_from 0.7 --ckpt stage2/ckpt.pt > train2.log 2>&1 &
 
 Resumes from ckpt.pt if present (data for step s is generated from seed+s, so a resumed
 run sees the same data as an uninterrupted one). Logs loss, answer-token accuracy and a
