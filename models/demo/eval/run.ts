@@ -16,7 +16,7 @@ import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpus, loadavg } from 'node:os';
-import { loadModel, runtimeVersion, type Context } from '../../../native/addon/index.js';
+import { loadModel, runtimeVersion, type Context, type Model } from '../../../native/addon/index.js';
 import { ask } from '../../../native/addon/qa.js';
 import { makeHeldout, type HeldoutDoc } from './heldout.js';
 import { buildDemoPrompt, type DemoPrompt } from './prompt.js';
@@ -30,6 +30,14 @@ const root = join(demoDir, '..', '..');
 
 const DEFAULTS = { lengths: '500,1000,2000,4000', n: 30, questions: 2, seed: 4321, confirmSeed: 9876, maxTokens: 40, threads: 2, maxMinutes: 25 };
 const QUICK = { lengths: '500,2000', n: 4, questions: 1 };
+
+/** The prompts of a held-out document's questions, with the asked fact located in tokens. */
+const docPrompts = (model: Model, d: HeldoutDoc): DemoPrompt[] => d.questions.map((q) =>
+  buildDemoPrompt(model, d.document, q.question, { charStart: q.fact_char_start, charEnd: q.fact_char_end }));
+
+/** Context size for a document's longest prompt plus the answer, rounded up to 256 tokens. */
+const contextSizeFor = (prompts: DemoPrompt[], maxTokens: number): number =>
+  Math.ceil((Math.max(...prompts.map((p) => p.documentTokens.length + p.questionTokens.length)) + maxTokens) / 256) * 256;
 
 /** One question of a held-out document under one recipe, scored and timed. */
 async function askOne(ctx: Context, r: EvalRecipe, d: HeldoutDoc, qi: number, p: DemoPrompt, maxTokens: number): Promise<EvalRecord> {
@@ -111,14 +119,9 @@ defaults: ${JSON.stringify(DEFAULTS)}; --quick: ${JSON.stringify(QUICK)} written
     `(generated in ${((tGen - tStart) / 1000).toFixed(1)} s)`);
 
   // tokenize once; one context size per length bucket so KV bytes compare across recipes
-  const prompts = docs.map((d) => d.questions.map((q) =>
-    buildDemoPrompt(model, d.document, q.question, { charStart: q.fact_char_start, charEnd: q.fact_char_end })));
+  const prompts = docs.map((d) => docPrompts(model, d));
   const ctxSize = new Map<number, number>();
-  docs.forEach((d, i) => {
-    const need = Math.max(...prompts[i].map((p) => p.documentTokens.length + p.questionTokens.length)) + maxTokens;
-    ctxSize.set(d.length, Math.max(ctxSize.get(d.length) ?? 0, need));
-  });
-  for (const [L, s] of ctxSize) ctxSize.set(L, Math.ceil(s / 256) * 256);
+  docs.forEach((d, i) => ctxSize.set(d.length, Math.max(ctxSize.get(d.length) ?? 0, contextSizeFor(prompts[i], maxTokens))));
 
   const records: EvalRecord[] = [];
   const kvEstimate: Record<string, Record<number, number>> = {};
@@ -176,9 +179,8 @@ defaults: ${JSON.stringify(DEFAULTS)}; --quick: ${JSON.stringify(QUICK)} written
     const cdocs = makeHeldout({ lengths, n: completed, questions, seed: confirmSeed, split });
     const crecords: EvalRecord[] = [];
     for (const d of cdocs) {
-      const cp = d.questions.map((q) => buildDemoPrompt(model, d.document, q.question, { charStart: q.fact_char_start, charEnd: q.fact_char_end }));
-      const need = Math.max(...cp.map((p) => p.documentTokens.length + p.questionTokens.length)) + maxTokens;
-      const ctx = model.createContext({ contextSize: Math.ceil(need / 256) * 256, threads, recipe: full.recipe });
+      const cp = docPrompts(model, d);
+      const ctx = model.createContext({ contextSize: contextSizeFor(cp, maxTokens), threads, recipe: full.recipe });
       try {
         for (let qi = 0; qi < d.questions.length; qi++) crecords.push(await askOne(ctx, full, d, qi, cp[qi], maxTokens));
       } finally { ctx.dispose(); }
