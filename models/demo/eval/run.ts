@@ -64,12 +64,14 @@ const contextSizeFor = (prompts: DemoPrompt[], maxTokens: number): number =>
 
 /** Presets go to the host by id (it resolves them as the app does); diagnostics as explicit recipes. */
 const recipeRequest = (r: EvalRecipe) => (r.kind === 'preset' ? { presetId: r.id } : { recipe: r.recipe });
+/** Greedy answers (the demo model's default in the app too; stated so another --model is scored alike). */
+const GREEDY = { sampling: { temperature: 0 } };
 
 /** One question of a held-out document under one recipe, asked through the host, scored and timed. */
 async function askOne(host: HeadlessHost, doc: HostedDoc, r: EvalRecipe, d: HeldoutDoc, qi: number, p: DemoPrompt,
                       maxTokens: number): Promise<EvalRecord> {
   const q = d.questions[qi];
-  const run = await host.ask({ documentId: doc.id, question: q.question, maxTokens, ...recipeRequest(r) });
+  const run = await host.ask({ documentId: doc.id, question: q.question, maxTokens, ...recipeRequest(r), ...GREEDY });
   const m = run.metrics;
   if (run.status !== 'done' || !m) throw new Error(`${r.id} on ${d.length}/${d.index}: the run ended ${run.status}`);
   if (JSON.stringify(run.recipe) !== JSON.stringify(r.recipe)) {
@@ -94,9 +96,9 @@ async function askOne(host: HeadlessHost, doc: HostedDoc, r: EvalRecipe, d: Held
   };
 }
 
-/** The host's settings for a document of this context size: greedy, fixed threads, no disk cache. */
+/** The host's settings for a document of this context size: fixed threads, no disk cache (answers are greedy: GREEDY). */
 const useContext = (host: HeadlessHost, contextSize: number, threads: number) =>
-  host.call('settings.set', { contextSize, threads, temperature: 0, persistKvCache: false });
+  host.call('settings.set', { contextSize, threads, persistKvCache: false });
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -177,7 +179,7 @@ defaults: ${JSON.stringify(DEFAULTS)}; --quick: ${JSON.stringify(QUICK)} written
   {
     const i = docs.findIndex((d) => d.length === Math.min(...lengths));
     await useContext(host, ctxSize.get(docs[i].length)!, threads);
-    for (const r of recipes) await host.ask({ documentId: hosted[i].id, question: docs[i].questions[0].question, maxTokens: 4, ...recipeRequest(r) });
+    for (const r of recipes) await host.ask({ documentId: hosted[i].id, question: docs[i].questions[0].question, maxTokens: 4, ...recipeRequest(r), ...GREEDY });
   }
   let lastLog = 0;
   let completed = n;
