@@ -10,6 +10,7 @@ import { createLibraryStore, type LibraryState, type LibraryStore } from '../sto
 import { createModelStore, type ModelState, type ModelStore } from '../stores/modelStore';
 import { createRecipeStore, type RecipeState, type RecipeStore } from '../stores/recipeStore';
 import { createRunStore, type RunState, type RunStore } from '../stores/runStore';
+import { createSampleStore, type SampleState, type SampleStore } from '../stores/sampleStore';
 
 export interface Stores {
   bridge: SwaaBridge;
@@ -18,6 +19,7 @@ export interface Stores {
   models: ModelStore;
   recipes: RecipeStore;
   runs: RunStore;
+  samples: SampleStore;
 }
 
 export function createStores(bridge: SwaaBridge): Stores {
@@ -28,6 +30,7 @@ export function createStores(bridge: SwaaBridge): Stores {
     models: createModelStore(bridge),
     recipes: createRecipeStore(bridge),
     runs: createRunStore(bridge),
+    samples: createSampleStore(bridge),
   };
 }
 
@@ -40,10 +43,12 @@ export function StoresProvider({ stores, children }: { stores: Stores; children:
       stores.library.getState().listen(),
       stores.models.getState().listen(),
       stores.runs.getState().listen(),
+      stores.samples.getState().listen(),
     ];
     void stores.app.getState().load();
     void stores.library.getState().refresh();
     void stores.models.getState().refresh();
+    void stores.samples.getState().load();
     return () => { for (const off of offs) off(); };
   }, [stores]);
   return <StoresContext.Provider value={stores}>{children}</StoresContext.Provider>;
@@ -60,3 +65,4 @@ export const useLibrary = <T,>(sel: (s: LibraryState) => T): T => useStore(useSt
 export const useModels = <T,>(sel: (s: ModelState) => T): T => useStore(useStores().models, sel);
 export const useRecipes = <T,>(sel: (s: RecipeState) => T): T => useStore(useStores().recipes, sel);
 export const useRuns = <T,>(sel: (s: RunState) => T): T => useStore(useStores().runs, sel);
+export const useSamples = <T,>(sel: (s: SampleState) => T): T => useStore(useStores().samples, sel);
