@@ -14,6 +14,9 @@ import { sampleQuestions } from '../stores/sampleStore';
 import { overflowReason } from '../lib/contextFit';
 import { questionPlaceholder } from '../lib/placeholder';
 
+/** Sample questions shown before "All n": the question box and Ask stay in view at 700 px high. */
+const CHIPS_SHOWN = 3;
+
 export function AskBox() {
   const { runs, recipes } = useStores();
   const documentId = useLibrary((s) => s.selectedId);
@@ -25,6 +28,7 @@ export function AskBox() {
   const submitError = useRuns((s) => s.submitError);
   const fitState = useDocumentFit();
   const [question, setQuestion] = useState('');
+  const [allChips, setAllChips] = useState(false);
   const box = useRef<HTMLTextAreaElement>(null);
   const compare = chosen.length > 1;
   const presetIds = chosen.filter((id) => id !== CUSTOM_ID);
@@ -64,13 +68,18 @@ export function AskBox() {
         {chips.length > 0 && (
           <div className="sample-chips" role="group" aria-label="Sample questions for this document">
             <span className="muted small-text">Sample questions:</span>
-            {chips.map((c) => (
+            {(allChips ? chips : chips.slice(0, CHIPS_SHOWN)).map((c) => (
               <button key={c.question} type="button" className="chip-button" data-testid="sample-question"
                 title={c.expectedAnswer ? `Expected: ${c.expectedAnswer}` : undefined}
                 onClick={() => { setQuestion(c.question); box.current?.focus(); }}>
                 {c.question}
               </button>
             ))}
+            {chips.length > CHIPS_SHOWN && (
+              <button type="button" className="link small" aria-expanded={allChips} onClick={() => setAllChips(!allChips)}>
+                {allChips ? 'Fewer' : `All ${chips.length}`}
+              </button>
+            )}
           </div>
         )}
         <RecipePanel />

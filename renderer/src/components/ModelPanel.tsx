@@ -82,7 +82,7 @@ export function ModelPanel() {
       {/* Up to the model's trained context: past it a model was never trained to attend, and answers degrade. */}
       <SettingNumber id="context-size" label="Context (tokens)" setting="contextSize" step={CONTEXT_STEP}
         min={CONTEXT_STEP} max={model?.nCtxTrain ?? undefined}
-        hint={model?.nCtxTrain ? `Up to ${formatCount(model.nCtxTrain)}, the context ${model.name} was trained on.` : undefined} />
+        hint={model?.nCtxTrain ? `Up to ${formatCount(model.nCtxTrain)} tokens, the context this model was trained on.` : undefined} />
       {model?.nCtxTrain && contextSize > model.nCtxTrain ? (
         <p className="warn-text small-text" role="status" data-testid="context-past-trained">
           {formatCount(contextSize)} tokens is past the {formatCount(model.nCtxTrain)} this model was trained on: answers may get worse.
