@@ -216,4 +216,19 @@ describe('before asking', () => {
     expect(w.view.container.querySelector('.context-fit button')).toBeNull();
     w.view.unmount();
   });
+
+  it('an overflow the engine reports after Ask says what to raise, and offers it', async () => {
+    const { stores, bridge } = await loadedStores();
+    const view = await render(<StoresProvider stores={stores}><App /></StoresProvider>);
+    await act(async () => {
+      await stores.runs.getState().ask({ documentId: 'd1', question: 'A very long question?', presetId: 'full' });
+      bridge.emit('run.error', { runId: 'r1', error: { code: 'SWAA_ERR_CONTEXT_OVERFLOW', message: 'the document and question take 4,100 tokens',
+        overflow: { promptTokens: 4100, contextSize: 4096, answerRoom: 16, neededContext: 4352, trainedContext: 8192 } } });
+    });
+    const card = view.container.querySelector('[data-testid="run-card"]')!;
+    expect(card.querySelector('[role="alert"]')?.textContent).toMatch(/Raise Context \(tokens\) in the Model panel to 4,352 or more/);
+    expect([...card.querySelectorAll('button')].map((b) => b.textContent)).toContain('Use a 4,352-token context');
+    view.unmount();
+  });
 });
+
