@@ -10,7 +10,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { missingForWeb, ROOT } from './lib/prereqs.js';
 import { startWebServer, type WebServer } from './lib/webServer.js';
 import { tapEvents } from './lib/eventTap.js';
-import { dropFiles, launch, shot } from './lib/browser.js';
+import { dropFiles, launch, shot, shotAtLayoutSizes } from './lib/browser.js';
 
 const SAMPLES = join(ROOT, 'models', 'demo', 'samples');
 const QUESTION = 'What is the manager of Dagny Zimmerli?';
@@ -79,12 +79,65 @@ else describe('SWAA Desk in the browser (npm run web)', () => {
     }, before, { timeout: RUN_TIMEOUT_MS });
   }
 
+  /** Nothing scrolls sideways at 1024×700 or 1280×800; a screenshot at each size. */
+  async function assertLayout(name: string) {
+    for (const { size, overflow } of await shotAtLayoutSizes(page, name)) {
+      assert.equal(overflow, 0, `the page scrolls sideways by ${overflow} px at ${size} (${name})`);
+    }
+  }
+
   it('starts, showing the engine, the demo model and the presets', async () => {
     await page.waitForFunction(() => /Backend \S+.* · \d+ threads/.test(document.querySelector('[data-testid="engine-facts"]')?.textContent ?? ''));
     await page.waitForSelector('button[data-preset]:not([data-preset="custom"])');
     assert.ok(await presetButtons().count() >= 3, 'at least three presets');
     await page.waitForSelector('[data-testid="memory-estimate"]');
-    await shot(page, 'start');
+    // The presets sit in the question form, right by the question box.
+    assert.equal(await page.locator('form.ask button[data-preset]').count(), await page.locator('button[data-preset]').count());
+    await assertLayout('start');
+  });
+
+  it('first run: says what the demo model answers and adds the samples, whose questions fill the box', async () => {
+    const intro = page.locator('[data-testid="demo-intro"]');
+    assert.match(await intro.textContent() ?? '', /What is the attribute of name\?.*cannot summarise/s);
+    assert.match(await page.getAttribute('#question', 'placeholder') ?? '', /^e\.g\. What is the home town of/);
+    const expected = JSON.parse(readFileSync(join(SAMPLES, 'questions.json'), 'utf8')) as { file: string; questions: { question: string }[] }[];
+    await intro.locator('[data-testid="try-demo"]').click();
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="document"]').length === n, expected.length);
+    const selected = await page.locator('[data-testid="document"] button[aria-pressed="true"] .doc-name').textContent();
+    const sample = expected.find((e) => e.file === selected);
+    assert.ok(sample, `a sample is selected (${selected})`);
+    // The engine counted the document for the demo model before any question: it fits the context.
+    await page.locator('[data-testid="context-fit"][data-fit="fits"]').waitFor({ timeout: RUN_TIMEOUT_MS });
+    assert.match(await page.locator('[data-testid="context-fit"]').textContent() ?? '', /[\d,]+ document tokens of a [\d,]+-token context/);
+    const chip = page.locator('[data-testid="sample-question"]').first();
+    assert.equal(await chip.textContent(), sample.questions[0]!.question);
+    assert.equal(await page.getAttribute('#question', 'placeholder'), `e.g. ${sample.questions[0]!.question}`);
+    await chip.click();
+    assert.equal(await page.inputValue('#question'), sample.questions[0]!.question);
+    assert.equal(await page.locator('[data-testid="try-demo"]').count(), 0, 'nothing left to add');
+    await assertLayout('demo');
+  });
+
+  it('says before Ask when a document does not fit the context, and what to raise', async () => {
+    const memo = page.locator('[data-testid="document"]', { hasText: 'company_memo.md' });
+    await memo.locator('button[aria-pressed]').click();
+    await page.fill('#question', 'What is the budget of Priya Nakamura?');
+    await page.locator('[data-testid="context-fit"][data-fit="fits"]').waitFor({ timeout: RUN_TIMEOUT_MS });
+    await page.fill('#context-size', '1024');
+    await page.press('#context-size', 'Enter');
+    await page.locator('[data-testid="context-fit"][data-fit="overflow"]').waitFor();
+    const askButton = page.locator('form.ask button[type="submit"]');
+    assert.equal(await askButton.isDisabled(), true, 'Ask is off while the document does not fit');
+    assert.match(await page.locator('[data-testid="ask-hint"]').textContent() ?? '',
+      /company_memo\.md is [\d,]+ tokens but the context holds 1,024\. Raise Context \(tokens\) in the Model panel/);
+    await shot(page, 'does-not-fit');
+    await page.locator('.context-fit').getByRole('button', { name: /^Use a [\d,]+-token context$/ }).click();
+    await page.locator('[data-testid="context-fit"][data-fit="fits"], [data-testid="context-fit"][data-fit="tight"]').waitFor();
+    assert.equal(await askButton.isDisabled(), false);
+    // Back to the context the later steps were written for.
+    await page.fill('#context-size', '8192');
+    await page.press('#context-size', 'Enter');
+    await page.locator('[data-testid="context-fit"][data-fit="fits"]').waitFor();
   });
 
   it('takes a document dropped on the library', async () => {
@@ -180,6 +233,16 @@ else describe('SWAA Desk in the browser (npm run web)', () => {
       document.querySelectorAll('[data-testid="memory-chart"] .recharts-bar-rectangle').length >= 3 &&
       document.querySelectorAll('[data-testid="kv-curve"] .recharts-line').length >= 3);
     await shot(page, 'charts');
+    // Legend in the order the bars are drawn; the charts are pictures of a table, not tab stops.
+    assert.deepEqual(await page.locator('[data-testid="latency-chart"] .recharts-legend-item-text').allTextContents(),
+      ['First token (ms)', 'Prefill (ms)', 'Decode (ms)']);
+    assert.match((await page.locator('[data-testid="memory-chart"] .recharts-legend-item-text').allTextContents()).join(' | '), /^KV cache.* \| Peak memory/);
+    assert.equal(await page.locator('[data-testid="memory-chart"] .recharts-yAxis').count(), 2, 'KV and peak memory each have an axis');
+    const tabStops = await charts.evaluate((root) => [...root.querySelectorAll('svg, svg *, .recharts-wrapper, .recharts-wrapper *')]
+      .filter((el) => el instanceof HTMLElement || el instanceof SVGElement)
+      .filter((el) => (el as HTMLElement | SVGElement).tabIndex >= 0).map((el) => el.getAttribute('class') ?? el.tagName));
+    assert.deepEqual(tabStops, [], 'no tab stop inside the charts');
+    await assertLayout('compare');
   });
 
   it('edits a custom recipe on the layer strip and asks with it', async () => {
@@ -197,7 +260,7 @@ else describe('SWAA Desk in the browser (npm run web)', () => {
     await layers.nth(1).click();
     assert.equal(await layers.nth(1).getAttribute('aria-pressed'), 'true');
     await editor.scrollIntoViewIfNeeded();
-    await shot(page, 'custom-recipe');
+    await assertLayout('custom-recipe');
     await ask('What is the badge number of Dagny Yardley?');
     await waitForRuns('done', 1);
     assert.equal(await runCards().first().locator('h3').textContent(), 'Custom recipe');

@@ -6,6 +6,8 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { ARTIFACTS, CHROMIUM } from './prereqs.js';
 
 export const VIEWPORT = { width: 1280, height: 800 };
+/** The window sizes the layout must fit without scrolling sideways (issue 19 item 8). */
+export const LAYOUT_SIZES = [{ width: 1024, height: 700 }, { width: 1280, height: 800 }] as const;
 
 export async function launch(): Promise<BrowserContext> {
   const userDataDir = mkdtempSync(join(tmpdir(), 'swaa-e2e-chromium-'));
@@ -26,6 +28,24 @@ export async function shot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path, fullPage: false });
   console.log(`  screenshot ${path}`);
   return path;
+}
+
+/**
+ * At each layout size: a screenshot (NN-name-WxH.png) and the page's horizontal overflow in pixels
+ * (0 = nothing scrolls sideways). Ends at VIEWPORT, where the specs run.
+ */
+export async function shotAtLayoutSizes(page: Page, name: string): Promise<{ size: string; overflow: number }[]> {
+  const out: { size: string; overflow: number }[] = [];
+  for (const size of LAYOUT_SIZES) {
+    await page.setViewportSize(size);
+    // Two frames: ResizeObserver-driven charts settle after the first layout.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    await shot(page, `${name}-${size.width}x${size.height}`);
+    out.push({ size: `${size.width}x${size.height}`, overflow });
+  }
+  await page.setViewportSize(VIEWPORT);
+  return out;
 }
 
 export interface DropFile { name: string; mime: string; bytes: Buffer }

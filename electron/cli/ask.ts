@@ -12,7 +12,7 @@ import type { AnyEvent, RunRecord } from '../shared/contract.js';
 import { toIpcError } from '../shared/contract.js';
 import { startHost } from '../host/start-host.js';
 import { defaultDataDir } from '../host/paths.js';
-import { metricsTable, progressLine, recipeText } from './format.js';
+import { contextReport, measuredRuns, metricsTable, overflowAdvice, progressLine, recipeText } from './format.js';
 import { samplingArgOptions, samplingFromArgs, samplingText } from './sampling-args.js';
 
 const USAGE = `usage: npm run ask -- --doc FILE --question "…" [options]
@@ -53,6 +53,13 @@ async function main(): Promise<number> {
   const clearProgress = () => { if (tty && progressShown) { err.write('\r\x1b[2K'); progressShown = false; } };
   const runs = new Map<string, { resolve: (r: RunRecord) => void; reject: (e: Error) => void }>();
   let streamingRun: string | null = null;
+  // A run can end before runs.ask has returned its id (e.g. a prompt refused at once): keep its end.
+  const ended = new Map<string, { run: RunRecord } | { error: Error }>();
+  const settle = (runId: string, end: { run: RunRecord } | { error: Error }) => {
+    const waiter = runs.get(runId);
+    if (!waiter) { ended.set(runId, end); return; }
+    if ('run' in end) waiter.resolve(end.run); else waiter.reject(end.error);
+  };
 
   const onEvent = (e: AnyEvent): void => {
     switch (e.event) {
@@ -67,8 +74,8 @@ async function main(): Promise<number> {
         clearProgress();
         if (streamingRun === e.payload.runId) process.stdout.write(e.payload.text);
         break;
-      case 'run.done': runs.get(e.payload.runId)?.resolve(e.payload.run); break;
-      case 'run.error': runs.get(e.payload.runId)?.reject(Object.assign(new Error(e.payload.error.message), { code: e.payload.error.code })); break;
+      case 'run.done': settle(e.payload.runId, { run: e.payload.run }); break;
+      case 'run.error': settle(e.payload.runId, { error: Object.assign(new Error(e.payload.error.message), e.payload.error) }); break;
       default: break;
     }
   };
@@ -112,10 +119,23 @@ async function main(): Promise<number> {
     err.write(`document: ${doc.name} (${doc.format}${doc.pages ? `, ${doc.pages} pages` : ''}, ${doc.chars.toLocaleString('en')} chars)\n`);
     err.write(`model:    ${model?.name ?? '?'}${model?.problem ? ` — ${model.problem}` : ''}\n`);
     for (const w of doc.warnings) err.write(`warning:  ${w}\n`);
+    // The document's tokens for this model, before anything runs: a document that cannot fit stops here.
+    if (model) {
+      const counted = await host.call('documents.tokens', { id: doc.id, modelId: model.id });
+      const { contextSize } = await host.call('settings.get', {});
+      const trained = (await host.call('models.list', {})).find((m) => m.id === model.id)?.nCtxTrain ?? null;
+      const report = contextReport({ tokens: counted.tokens, answerRoom: counted.answerRoom, contextSize, trainedContext: trained });
+      for (const line of report.lines) err.write(`${line}\n`);
+      if (!report.fits) return 1;
+    }
     const maxTokens = values['max-tokens'] ? Number(values['max-tokens']) : undefined;
     const sampling = samplingFromArgs(values);
 
-    const waitRun = (runId: string) => new Promise<RunRecord>((resolve, reject) => runs.set(runId, { resolve, reject }));
+    const waitRun = (runId: string) => new Promise<RunRecord>((resolve, reject) => {
+      runs.set(runId, { resolve, reject });
+      const end = ended.get(runId);
+      if (end) settle(runId, end);
+    });
     if (values.compare) {
       const presetIds = values.compare.split(',').map((s) => s.trim()).filter(Boolean);
       const started = await host.call('runs.compare', { documentId: doc.id, modelId, question: values.question, presetIds, maxTokens, sampling });
@@ -125,14 +145,16 @@ async function main(): Promise<number> {
         err.write(`\n== ${r.presetId} ==\n`);
         streamingRun = r.runId;
         activeRun = r.runId;
-        const run = await r.done.catch((e: Error) => { clearProgress(); err.write(`error: ${e.message}\n`); return null; });
+        const run = await r.done.catch((e: Error) => { clearProgress(); err.write(`error: ${errorText(e)}\n`); return null; });
         clearProgress();
         process.stdout.write('\n');
         if (run?.sampling) err.write(`sampling: ${samplingText(run.sampling)}\n`);
         if (run) results.push(run);
       }
       activeRun = null;
-      console.log(`\n${metricsTable(results)}`);
+      // No table of dashes when nothing ran to the end.
+      const measured = measuredRuns(results);
+      if (measured.length > 0) console.log(`\n${metricsTable(measured)}`);
       return results.length === waits.length ? 0 : 1;
     }
     const { runId } = await host.call('runs.ask', { documentId: doc.id, modelId, question: values.question, presetId: values.preset, maxTokens, sampling });
@@ -144,17 +166,23 @@ async function main(): Promise<number> {
     process.stdout.write('\n\n');
     // The sampling the run used, seed included: enough to repeat it with the same flags.
     if (run.sampling) err.write(`sampling: ${samplingText(run.sampling)}\n`);
-    console.log(metricsTable([run]));
+    if (measuredRuns([run]).length > 0) console.log(metricsTable([run]));
     return run.status === 'done' ? 0 : 1;
   } catch (e) {
     clearProgress();
     const ie = toIpcError(e);
-    err.write(`\nerror [${ie.code}]: ${ie.message}\n`);
+    err.write(`\nerror [${ie.code}]: ${errorText(e)}\n`);
     return 1;
   } finally {
     host.dispose();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** An error's message, with what to do on the command line when the host said the prompt did not fit. */
+function errorText(e: unknown): string {
+  const ie = toIpcError(e);
+  return ie.overflow ? `${ie.message}\n       ${overflowAdvice(ie.overflow)}` : ie.message;
 }
 
 main().then((code) => process.exit(code), (e: unknown) => { console.error(e); process.exit(1); });

@@ -1,5 +1,6 @@
 /** Pure text formatting for the terminal: progress bar with rate and ETA, metrics tables. */
-import type { PresetRecipe, RunRecord, RunMetrics } from '../shared/contract.js';
+import type { ContextOverflow, PresetRecipe, RunRecord, RunMetrics } from '../shared/contract.js';
+import { neededContext } from '../host/handlers/context.js';
 
 export function formatBytes(b: number): string {
   if (b < 1024) return `${b} B`;
@@ -71,4 +72,35 @@ export function metricsTable(runs: RunRecord[]): string {
   const widths = header.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
   const line = (r: string[]) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+/** What the terminal says about a document's tokens against the context, before a question runs. */
+export function contextReport(o: { tokens: number; answerRoom: number; contextSize: number; trainedContext: number | null }):
+  { lines: string[]; fits: boolean } {
+  const n = (x: number) => x.toLocaleString('en');
+  const fits = o.tokens + o.answerRoom <= o.contextSize;
+  const lines = [`tokens:   ${n(o.tokens)} document tokens, context ${n(o.contextSize)}${fits ? '' : ' — does not fit'}`];
+  if (!fits) {
+    const needed = neededContext(o.tokens, o.answerRoom);
+    lines.push(o.trainedContext !== null && needed > o.trainedContext
+      ? `error:    the document is longer than the model's trained context (${n(o.trainedContext)} tokens): use a shorter document or a model with a longer context`
+      : `error:    the document needs a context of at least ${n(needed)} tokens: rerun with --context ${needed}`);
+  }
+  if (o.trainedContext !== null && o.contextSize > o.trainedContext) {
+    lines.push(`warning:  the context (${n(o.contextSize)}) is past the model's trained context (${n(o.trainedContext)}): answers may degrade`);
+  }
+  return { lines, fits };
+}
+
+/** The CLI's advice for a context overflow the host reported with its numbers. */
+export function overflowAdvice(o: ContextOverflow): string {
+  if (o.trainedContext !== null && o.neededContext > o.trainedContext) {
+    return `the prompt needs ${o.neededContext.toLocaleString('en')} tokens, past the model's trained context (${o.trainedContext.toLocaleString('en')}): use a shorter document or a model with a longer context`;
+  }
+  return `rerun with --context ${o.neededContext}`;
+}
+
+/** Runs worth a metrics column: a failed or cancelled-before-reading run has no numbers to show. */
+export function measuredRuns(runs: readonly RunRecord[]): RunRecord[] {
+  return runs.filter((r) => r.metrics !== null);
 }

@@ -18,9 +18,12 @@ import { Library, type StoredModel } from './library/library.js';
 import { EnginePool } from './engine/pool.js';
 import { findPreset, loadPresets, resolveRecipe, type PresetsFile } from './engine/presets.js';
 import type { ModelInfo, Runtime, RunReport, RuntimeContext } from './engine/runtime.js';
-import { appVersion, defaultDemoModelPath, defaultPresetsPath } from './paths.js';
 import { randomSeed, runSampling, samplerOptions, samplingInfo, setSamplingOverrides } from './sampling.js';
 import { getSelection, setSelection } from './selection.js';
+import { appVersion, defaultDemoModelPath, defaultPresetsPath, defaultSamplesDir } from './paths.js';
+import { TokenCounter } from './handlers/tokens.js';
+import { Samples } from './handlers/samples.js';
+import { contextOverflow, contextOverflowError } from './handlers/context.js';
 
 export const DEMO_MODEL_ID = 'demo';
 
@@ -41,6 +44,8 @@ export interface HostOptions {
   emit: EmitFn;
   demoModelPath?: string;
   presetsPath?: string;
+  /** The bundled sample documents (default: paths.ts defaultSamplesDir()). */
+  samplesDir?: string;
   /** Restarts of the host process so far (set by the supervisor through the environment). */
   hostRestarts?: number;
 }
@@ -65,6 +70,8 @@ export class EngineHost {
   private draining = false;
   private backend = 'unknown';
   private disposed = false;
+  private readonly tokens: TokenCounter;
+  private readonly samples: Samples;
 
   constructor(private readonly opts: HostOptions) {
     mkdirSync(opts.dataDir, { recursive: true });
@@ -87,6 +94,10 @@ export class EngineHost {
     this.library.upsertModel({ id: DEMO_MODEL_ID, path: this.demoModelPath, name: 'Demo model', isDemo: true,
       fileBytes: fileSize(this.demoModelPath), info: this.library.model(DEMO_MODEL_ID)?.info ?? null });
     if (!this.library.meta('selectedModelId')) this.library.setMeta('selectedModelId', DEMO_MODEL_ID);
+    this.tokens = new TokenCounter({ library: this.library, pool: this.pool, runtimeProblem: this.runtimeProblem, emit: opts.emit,
+      answerRoom: MIN_ANSWER_ROOM, selectedModelId: () => this.selectedModelId(), loaded: (m, model) => this.rememberInfo(m, model.info),
+      disposed: () => this.disposed });
+    this.samples = new Samples(opts.samplesDir ?? defaultSamplesDir(), this.library, (path, doc) => this.storeDocument(path, doc));
     void this.fillMissingModelInfo();
   }
 
@@ -123,6 +134,12 @@ export class EngineHost {
         return this.storeDocument(`upload:${basename(r.name)}`, doc);
       }
       case 'documents.list': return this.library.listDocuments();
+      case 'documents.tokens': {
+        const r = req as ParsedRequestOf<'documents.tokens'>;
+        return this.tokens.count(r.id, r.modelId);
+      }
+      case 'documents.samples': return this.samples.list();
+      case 'documents.addSamples': return this.samples.add();
       case 'documents.get': {
         const d = this.library.document((req as ParsedRequestOf<'documents.get'>).id);
         if (!d) throw new IpcError('NOT_FOUND', 'no such document');
@@ -149,6 +166,7 @@ export class EngineHost {
         const m = this.storedModel((req as ParsedRequestOf<'models.select'>).id);
         this.library.setMeta('selectedModelId', m.id);
         this.opts.emit('library.changed', { kind: 'models' });
+        this.tokens.countSoon(); // the documents' counts for this model, before anyone asks
         return this.modelSummary(m);
       }
       case 'models.estimate': return this.estimate(req as ParsedRequestOf<'models.estimate'>);
@@ -240,6 +258,7 @@ export class EngineHost {
   private storeDocument(path: string, doc: Awaited<ReturnType<typeof ingestBytes>>): DocumentSummary {
     const { summary, existed } = this.library.addDocument(path, doc);
     if (!existed) this.opts.emit('library.changed', { kind: 'documents' });
+    if (summary.tokenCounts[this.selectedModelId()] === undefined) this.tokens.countSoon([summary.id]);
     return summary;
   }
 
@@ -431,8 +450,7 @@ export class EngineHost {
     this.library.setTokenCount(doc.id, stored.id, prompt.documentTokens.length);
     const promptTokens = prompt.documentTokens.length + prompt.questionTokens.length;
     if (promptTokens + MIN_ANSWER_ROOM > settings.contextSize) {
-      throw new IpcError('SWAA_ERR_CONTEXT_OVERFLOW', `the document and question take ${promptTokens} tokens, but the context holds ` +
-        `${settings.contextSize} (and ${MIN_ANSWER_ROOM} are kept for the answer). Raise the context size in Settings or use a shorter document.`);
+      throw contextOverflowError(contextOverflow(promptTokens, settings.contextSize, MIN_ANSWER_ROOM, model.info.nCtxTrain || null));
     }
     const ctxOptions = { contextSize: settings.contextSize, chunkSize: settings.chunkSize, threads: settings.threads, recipe: run.recipe };
     const cacheKey = kvCacheKey(model.hash, { contextSize: ctxOptions.contextSize, chunkSize: ctxOptions.chunkSize, recipe: ctxOptions.recipe }, prompt.documentTokens);
@@ -541,6 +559,7 @@ export class EngineHost {
   /** Settles when no run is active or queued (tests, CLI). */
   async idle(): Promise<void> {
     while (this.active || this.queue.length > 0 || this.draining) await new Promise((r) => setTimeout(r, 10));
+    await this.tokens.settled();
   }
 
   settings(): Settings { return this.library.settings(); }

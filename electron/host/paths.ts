@@ -50,3 +50,16 @@ export function defaultDemoModelPath(): string {
 export function defaultPresetsPath(): string {
   return process.env.SWAA_PRESETS ?? join(projectRoot(), 'models', 'presets.json');
 }
+
+/**
+ * The bundled sample documents (models/demo/samples). The installer ships them as an extra resource
+ * beside the demo model (electron-builder.yml), outside the app archive; in development they sit in
+ * the project. The host reads only this folder when asked to add the samples.
+ */
+export function defaultSamplesDir(): string {
+  if (process.env.SWAA_SAMPLES) return process.env.SWAA_SAMPLES;
+  const resources = (process as { resourcesPath?: string }).resourcesPath;
+  const packaged = resources ? join(resources, 'models', 'demo', 'samples') : null;
+  if (packaged && existsSync(packaged)) return packaged;
+  return join(projectRoot(), 'models', 'demo', 'samples');
+}

@@ -55,21 +55,41 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/**
+ * The numbers of a prompt that does not fit (SWAA_ERR_CONTEXT_OVERFLOW from the host), so that each
+ * surface can say what to do where the person is (the app: its context control; the CLI: --context).
+ */
+export const ContextOverflowSchema = z.object({
+  promptTokens: z.number(),
+  contextSize: z.number(),
+  /** Tokens the host keeps free for the answer. */
+  answerRoom: z.number(),
+  /** The smallest context size (in the settings' 256-token steps) that holds the prompt and the answer room. */
+  neededContext: z.number(),
+  /** The model's trained context, when known: past it answers degrade. */
+  trainedContext: z.number().nullable(),
+});
+export type ContextOverflow = z.infer<typeof ContextOverflowSchema>;
+
 /** Every failure crosses a boundary as this shape (never as a stack trace). */
 export const IpcErrorSchema = z.object({
   /** One of ERROR_CODES; kept a string so an older UI tolerates a newer host. */
   code: z.string(),
   message: z.string(),
+  /** Present on a context overflow the host detected before running. */
+  overflow: ContextOverflowSchema.optional(),
 });
 export type IpcErrorShape = z.infer<typeof IpcErrorSchema>;
 
 /** The error a bridge rejects with. */
 export class IpcError extends Error implements IpcErrorShape {
-  constructor(readonly code: ErrorCode | (string & {}), message: string) {
+  overflow?: ContextOverflow;
+  constructor(readonly code: ErrorCode | (string & {}), message: string, overflow?: ContextOverflow) {
     super(message);
     this.name = 'IpcError';
+    if (overflow) this.overflow = overflow;
   }
-  toJSON(): IpcErrorShape { return { code: this.code, message: this.message }; }
+  toJSON(): IpcErrorShape { return { code: this.code, message: this.message, ...(this.overflow ? { overflow: this.overflow } : {}) }; }
 }
 
 /** Anything thrown → { code, message } (keeps `code` when the error carries one). */
@@ -79,7 +99,8 @@ export function toIpcError(err: unknown): IpcErrorShape {
   }
   if (err instanceof Error) {
     const code = (err as { code?: unknown }).code;
-    return { code: typeof code === 'string' ? code : 'INTERNAL', message: err.message };
+    const overflow = ContextOverflowSchema.safeParse((err as { overflow?: unknown }).overflow);
+    return { code: typeof code === 'string' ? code : 'INTERNAL', message: err.message, ...(overflow.success ? { overflow: overflow.data } : {}) };
   }
   return { code: 'INTERNAL', message: String(err) };
 }
@@ -329,6 +350,22 @@ export const SettingsSchema = z.object({
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
+/** One bundled sample document (models/demo/samples) and the questions written for it. */
+export const SampleDocumentSchema = z.object({
+  file: z.string(),
+  /** The library's document with the same bytes, or null while it is not in the library. */
+  documentId: IdSchema.nullable(),
+  approxTokens: z.number().nullable(),
+  questions: z.array(z.object({ question: z.string(), expectedAnswer: z.string().nullable() })),
+});
+export type SampleDocument = z.infer<typeof SampleDocumentSchema>;
+export interface SampleSet {
+  /** False when the samples folder is missing (e.g. a build without it); `problem` says why. */
+  available: boolean;
+  problem: string | null;
+  samples: SampleDocument[];
+}
+
 export const AppInfoSchema = z.object({
   appVersion: z.string(),
   /** The runtime's version string, or null when the addon is not available. */
@@ -369,6 +406,12 @@ export const requestSchemas = {
   'documents.list': Empty,
   'documents.get': ById,
   'documents.remove': ById,
+  /** The document's prompt tokens for a model (default: the selected one), counted now when unknown. */
+  'documents.tokens': z.object({ id: IdSchema, modelId: IdSchema.optional() }).strict(),
+  /** The bundled sample documents and their questions (nothing is added). */
+  'documents.samples': Empty,
+  /** Adds the bundled sample documents from the app's own samples folder (never a path from the caller). */
+  'documents.addSamples': Empty,
 
   'models.list': Empty,
   'models.add': z.object({ path: PathSchema }).strict(),
@@ -432,6 +475,15 @@ export type RequestOf<C extends Channel> = z.input<(typeof requestSchemas)[C]>;
 /** What a handler receives after validation. */
 export type ParsedRequestOf<C extends Channel> = z.output<(typeof requestSchemas)[C]>;
 
+export interface DocumentTokens {
+  documentId: string;
+  modelId: string;
+  /** Prompt tokens of the document alone (what every question on it shares). */
+  tokens: number;
+  /** Tokens the host keeps free for the answer: a prompt must leave this much of the context. */
+  answerRoom: number;
+}
+
 export interface CompareStarted {
   compareId: string;
   runs: { presetId: string; runId: string }[];
@@ -444,6 +496,9 @@ export interface ResponseMap {
   'documents.list': DocumentSummary[];
   'documents.get': DocumentDetail;
   'documents.remove': { removed: boolean };
+  'documents.tokens': DocumentTokens;
+  'documents.samples': SampleSet;
+  'documents.addSamples': SampleSet;
   'models.list': ModelSummary[];
   'models.add': ModelSummary;
   'models.remove': { removed: boolean };

@@ -1,17 +1,17 @@
-/** The window: header, library on the left, question and answers in the middle, model and recipes on the right. */
+/** The window: header, library on the left, question with the recipes beside it and answers in the middle, model on the right. */
 import { lazy, Suspense, useEffect } from 'react';
 import { useApp, useLibrary, useModels, useStores } from './bridge/stores';
 import { selectedModel } from './stores/modelStore';
 import { Library } from './components/Library';
 import { DocumentViewer } from './components/DocumentViewer';
 import { ModelPanel } from './components/ModelPanel';
-import { RecipePanel } from './components/RecipePanel';
 import { AskBox } from './components/AskBox';
 import { Answers } from './components/Answers';
 import { Conversation } from './components/Conversation';
 import { SamplingPanel } from './components/SamplingPanel';
 import { ThemeToggle } from './components/ThemeToggle';
 import { ErrorNote } from './components/ErrorNote';
+import { DemoIntro } from './components/DemoIntro';
 
 // The charting library is most of the bundle: it loads after the first paint.
 const Charts = lazy(() => import('./components/Charts').then((m) => ({ default: m.Charts })));
@@ -51,6 +51,7 @@ export function App() {
       <div className="columns">
         <Library />
         <main className="center">
+          <DemoIntro />
           <AskBox />
           <Answers />
           <Conversation />
@@ -60,7 +61,6 @@ export function App() {
         </main>
         <div className="side">
           <ModelPanel />
-          <RecipePanel />
           <SamplingPanel />
         </div>
       </div>

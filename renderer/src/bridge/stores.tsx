@@ -12,6 +12,7 @@ import { createRecipeStore, type RecipeState, type RecipeStore } from '../stores
 import { createRunStore, type RunState, type RunStore } from '../stores/runStore';
 import { createSamplingStore, type SamplingState, type SamplingStore } from '../stores/samplingStore';
 import { syncSelection } from '../stores/selectionSync';
+import { createSampleStore, type SampleState, type SampleStore } from '../stores/sampleStore';
 
 export interface Stores {
   bridge: SwaaBridge;
@@ -21,6 +22,7 @@ export interface Stores {
   recipes: RecipeStore;
   runs: RunStore;
   sampling: SamplingStore;
+  samples: SampleStore;
 }
 
 export function createStores(bridge: SwaaBridge): Stores {
@@ -32,6 +34,7 @@ export function createStores(bridge: SwaaBridge): Stores {
     recipes: createRecipeStore(bridge),
     runs: createRunStore(bridge),
     sampling: createSamplingStore(bridge),
+    samples: createSampleStore(bridge),
   };
 }
 
@@ -45,10 +48,12 @@ export function StoresProvider({ stores, children }: { stores: Stores; children:
       stores.models.getState().listen(),
       stores.runs.getState().listen(),
       syncSelection(stores.bridge, stores.library, stores.recipes),
+      stores.samples.getState().listen(),
     ];
     void stores.app.getState().load();
     void stores.library.getState().refresh();
     void stores.models.getState().refresh();
+    void stores.samples.getState().load();
     return () => { for (const off of offs) off(); };
   }, [stores]);
   return <StoresContext.Provider value={stores}>{children}</StoresContext.Provider>;
@@ -66,3 +71,4 @@ export const useModels = <T,>(sel: (s: ModelState) => T): T => useStore(useStore
 export const useRecipes = <T,>(sel: (s: RecipeState) => T): T => useStore(useStores().recipes, sel);
 export const useRuns = <T,>(sel: (s: RunState) => T): T => useStore(useStores().runs, sel);
 export const useSampling = <T,>(sel: (s: SamplingState) => T): T => useStore(useStores().sampling, sel);
+export const useSamples = <T,>(sel: (s: SampleState) => T): T => useStore(useStores().samples, sel);

@@ -1,22 +1,42 @@
-/** The question box: asks with the one toggled recipe, or compares several. */
-import { useState, type FormEvent, type KeyboardEvent } from 'react';
-import { useLibrary, useRecipes, useRuns, useStores } from '../bridge/stores';
+/**
+ * The question box with the recipe presets beside it: asks with the one toggled recipe, or compares
+ * several. Before Ask it shows whether the document fits the context (and why Ask is off when it
+ * does not); for a sample document, its questions as chips that fill the box.
+ */
+import { useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useLibrary, useModels, useRecipes, useRuns, useSamples, useStores } from '../bridge/stores';
 import { ErrorNote } from './ErrorNote';
+import { ContextMeter, useDocumentFit } from './ContextMeter';
+import { RecipePanel } from './RecipePanel';
 import { CUSTOM_ID } from '../stores/recipeStore';
+import { selectedModel } from '../stores/modelStore';
+import { sampleQuestions } from '../stores/sampleStore';
+import { overflowReason } from '../lib/contextFit';
+import { questionPlaceholder } from '../lib/placeholder';
+
+/** Sample questions shown before "All n": the question box and Ask stay in view at 700 px high. */
+const CHIPS_SHOWN = 3;
 
 export function AskBox() {
   const { runs, recipes } = useStores();
   const documentId = useLibrary((s) => s.selectedId);
   const documentName = useLibrary((s) => s.documents.find((d) => d.id === s.selectedId)?.name ?? null);
+  const model = useModels((s) => selectedModel(s.models));
+  const samples = useSamples((s) => s.samples);
   const chosen = useRecipes((s) => s.chosen);
   const submitting = useRuns((s) => s.submitting);
   const submitError = useRuns((s) => s.submitError);
+  const fitState = useDocumentFit();
   const [question, setQuestion] = useState('');
+  const [allChips, setAllChips] = useState(false);
+  const box = useRef<HTMLTextAreaElement>(null);
   const compare = chosen.length > 1;
   const presetIds = chosen.filter((id) => id !== CUSTOM_ID);
+  const chips = sampleQuestions(samples, documentId);
   const blocked = !documentId ? 'Add or choose a document first.'
     : chosen.length === 0 ? 'Turn on at least one recipe.'
-      : null;
+      : fitState?.fit.kind === 'overflow' ? overflowReason(fitState.fit, fitState.doc.name)
+        : null;
 
   async function submit(e?: FormEvent) {
     e?.preventDefault();
@@ -37,22 +57,45 @@ export function AskBox() {
   }
 
   return (
-    <form className="ask" onSubmit={submit} aria-labelledby="ask-title">
-      <h2 id="ask-title" className="sr-only">Ask</h2>
-      <label htmlFor="question">
-        Question{documentName ? <> about <strong>{documentName}</strong></> : ''}
-      </label>
-      <textarea id="question" rows={3} value={question} onChange={(e) => setQuestion(e.target.value)} onKeyDown={onKey}
-        placeholder="What does the document say about…" aria-describedby="ask-hint" />
-      <div className="ask-row">
-        <span id="ask-hint" className="muted small-text">
-          {blocked ?? (compare ? `Compares ${chosen.length} recipes, one after another.` : 'Ctrl+Enter to ask.')}
-        </span>
-        <button type="submit" className="primary" disabled={!question.trim() || blocked !== null || submitting}>
-          {compare ? `Compare ${chosen.length} recipes` : 'Ask'}
-        </button>
-      </div>
-      <ErrorNote error={submitError} />
-    </form>
+    <div className="ask-area">
+      <form className="ask" onSubmit={submit} aria-labelledby="ask-title">
+        <h2 id="ask-title" className="sr-only">Ask</h2>
+        <label htmlFor="question">
+          Question{documentName ? <> about <strong>{documentName}</strong></> : ''}
+        </label>
+        <textarea id="question" ref={box} rows={3} value={question} onChange={(e) => setQuestion(e.target.value)} onKeyDown={onKey}
+          placeholder={questionPlaceholder(model, chips)} aria-describedby="ask-hint" />
+        {chips.length > 0 && (
+          <div className="sample-chips" role="group" aria-label="Sample questions for this document">
+            <span className="muted small-text">Sample questions:</span>
+            {(allChips ? chips : chips.slice(0, CHIPS_SHOWN)).map((c) => (
+              <button key={c.question} type="button" className="chip-button" data-testid="sample-question"
+                title={c.expectedAnswer ? `Expected: ${c.expectedAnswer}` : undefined}
+                onClick={() => { setQuestion(c.question); box.current?.focus(); }}>
+                {c.question}
+              </button>
+            ))}
+            {chips.length > CHIPS_SHOWN && (
+              <button type="button" className="link small" aria-expanded={allChips} onClick={() => setAllChips(!allChips)}>
+                {allChips ? 'Fewer' : `All ${chips.length}`}
+              </button>
+            )}
+          </div>
+        )}
+        <RecipePanel />
+        <ContextMeter state={fitState} />
+        <div className="ask-row">
+          <span id="ask-hint" className={blocked && fitState?.fit.kind === 'overflow' ? 'error-text small-text' : 'muted small-text'}
+            data-testid="ask-hint">
+            {blocked ?? (compare ? `Compares ${chosen.length} recipes, one after another.` : 'Ctrl+Enter to ask.')}
+          </span>
+          <button type="submit" className="primary" disabled={!question.trim() || blocked !== null || submitting}
+            title={blocked ?? undefined}>
+            {compare ? `Compare ${chosen.length} recipes` : 'Ask'}
+          </button>
+        </div>
+        <ErrorNote error={submitError} />
+      </form>
+    </div>
   );
 }

@@ -7,7 +7,7 @@ import {
   Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis,
 } from 'recharts';
 import { useModels, useRecipes, useRuns, useStores } from '../bridge/stores';
-import { coincidingSeries, rowsByRecipe } from '../lib/chartData';
+import { coincidingSeries, legendSorter, rowsByRecipe } from '../lib/chartData';
 import { contextSteps } from '../lib/contextSteps';
 import { describeError, type FriendlyError } from '../lib/errors';
 import { formatCount, formatMs } from '../lib/format';
@@ -21,6 +21,13 @@ import type { Recipe } from '../contract';
 /** Readable on light and dark backgrounds alike. */
 const SERIES = ['#3b82f6', '#f59e0b', '#10b981', '#ef4444', '#8b5cf6', '#14b8a6', '#ec4899', '#84cc16'];
 const MIB = 1024 * 1024;
+const LATENCY_SERIES = ['First token (ms)', 'Prefill (ms)', 'Decode (ms)'];
+const MEMORY_SERIES = ['KV cache (MiB)', 'Peak memory (MiB)'];
+/**
+ * The charts are pictures of the table below them (read by screen readers): recharts' keyboard layer
+ * would add a tab stop per chart that leads nowhere a keyboard user needs.
+ */
+const NO_TAB_STOP = { accessibilityLayer: false, tabIndex: -1 } as const;
 
 export function Charts() {
   const history = useRuns((s) => s.history);
@@ -52,12 +59,12 @@ export function Charts() {
             <figure className="chart" data-testid="latency-chart">
               <figcaption>Latency per recipe</figcaption>
               <ResponsiveContainer width="100%" height={220}>
-                <BarChart data={latency} margin={{ left: 8, right: 8 }}>
+                <BarChart data={latency} margin={{ left: 8, right: 8 }} {...NO_TAB_STOP}>
                   <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
                   <XAxis dataKey="name" tick={{ fontSize: 11 }} stroke="var(--muted)" />
                   <YAxis tick={{ fontSize: 11 }} stroke="var(--muted)" tickFormatter={(v: number) => formatMs(v)} width={56} />
                   <Tooltip formatter={(v) => formatMs(Number(v))} contentStyle={{ background: 'var(--surface)', color: 'var(--text)' }} />
-                  <Legend wrapperStyle={{ fontSize: 12 }} />
+                  <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={legendSorter(LATENCY_SERIES)} />
                   <Bar dataKey="First token (ms)" fill={SERIES[0]} isAnimationActive={false} />
                   <Bar dataKey="Prefill (ms)" fill={SERIES[1]} isAnimationActive={false} />
                   <Bar dataKey="Decode (ms)" fill={SERIES[2]} isAnimationActive={false} />
@@ -67,14 +74,19 @@ export function Charts() {
             <figure className="chart" data-testid="memory-chart">
               <figcaption>Memory per recipe</figcaption>
               <ResponsiveContainer width="100%" height={220}>
-                <BarChart data={memory} margin={{ left: 8, right: 8 }}>
+                <BarChart data={memory} margin={{ left: 8, right: 8 }} {...NO_TAB_STOP}>
                   <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
                   <XAxis dataKey="name" tick={{ fontSize: 11 }} stroke="var(--muted)" />
-                  <YAxis tick={{ fontSize: 11 }} stroke="var(--muted)" width={64} tickFormatter={(v: number) => `${v} MiB`} />
+                  {/* KV is often a hundredth of peak memory: on one axis its bars would be invisible, so each has its own. */}
+                  <YAxis yAxisId="kv" tick={{ fontSize: 11 }} stroke={SERIES[4]} width={64} tickFormatter={(v: number) => `${v} MiB`}
+                    label={{ value: 'KV', angle: -90, position: 'insideLeft', fontSize: 11, fill: SERIES[4] }} />
+                  <YAxis yAxisId="peak" orientation="right" tick={{ fontSize: 11 }} stroke={SERIES[5]} width={64}
+                    tickFormatter={(v: number) => `${v} MiB`}
+                    label={{ value: 'Peak', angle: 90, position: 'insideRight', fontSize: 11, fill: SERIES[5] }} />
                   <Tooltip formatter={(v) => `${v} MiB`} contentStyle={{ background: 'var(--surface)', color: 'var(--text)' }} />
-                  <Legend wrapperStyle={{ fontSize: 12 }} />
-                  <Bar dataKey="KV cache (MiB)" fill={SERIES[4]} isAnimationActive={false} />
-                  <Bar dataKey="Peak memory (MiB)" fill={SERIES[5]} isAnimationActive={false} />
+                  <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={legendSorter(MEMORY_SERIES)} />
+                  <Bar yAxisId="kv" dataKey="KV cache (MiB)" name="KV cache (MiB, left axis)" fill={SERIES[4]} isAnimationActive={false} />
+                  <Bar yAxisId="peak" dataKey="Peak memory (MiB)" name="Peak memory (MiB, right axis)" fill={SERIES[5]} isAnimationActive={false} />
                 </BarChart>
               </ResponsiveContainer>
             </figure>
@@ -140,13 +152,13 @@ function KvCurve() {
       ))}
       <ErrorNote error={error} context="KV estimate" />
       <ResponsiveContainer width="100%" height={240}>
-        <LineChart data={points} margin={{ left: 8, right: 16 }}>
+        <LineChart data={points} margin={{ left: 8, right: 16 }} {...NO_TAB_STOP}>
           <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
           <XAxis dataKey="context" tick={{ fontSize: 11 }} stroke="var(--muted)" tickFormatter={(v: number) => formatCount(v)} />
           <YAxis tick={{ fontSize: 11 }} stroke="var(--muted)" width={72} tickFormatter={(v: number) => `${v} MiB`} />
           <Tooltip labelFormatter={(v) => `${formatCount(Number(v))} tokens`} formatter={(v) => `${v} MiB`}
             contentStyle={{ background: 'var(--surface)', color: 'var(--text)' }} />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
+          <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={legendSorter(series.map((s) => s.label))} />
           {series.map((s, i) => (
             <Line key={s.key} dataKey={s.label} stroke={SERIES[i % SERIES.length]} dot={false} isAnimationActive={false} strokeWidth={2} />
           ))}

@@ -5,6 +5,7 @@
 import { useRef, useState, type DragEvent } from 'react';
 import { useLibrary, useModels, useStores } from '../bridge/stores';
 import { ErrorNote } from './ErrorNote';
+import { TryDemoButton } from './DemoIntro';
 import { isModelFile } from '../lib/files';
 import { formatBytes, formatCount } from '../lib/format';
 import { selectedModel } from '../stores/modelStore';
@@ -73,7 +74,12 @@ export function Library() {
       </div>
       <ErrorNote error={error} />
       {documents.length === 0
-        ? <p className="muted">No documents yet.</p>
+        ? (
+          <div className="empty-library">
+            <p className="muted">No documents yet.</p>
+            <TryDemoButton />
+          </div>
+        )
         : (
           <ul className="doc-list" aria-label="Documents">
             {documents.map((d) => (

@@ -18,7 +18,7 @@ const CHUNK_MAX = 8192;
 const MAX_TOKENS_MAX = 8192;
 
 export function ModelPanel() {
-  const { models: modelStore, bridge } = useStores();
+  const { models: modelStore, bridge, app } = useStores();
   const models = useModels((s) => s.models);
   const error = useModels((s) => s.error);
   const adding = useModels((s) => s.adding);
@@ -79,8 +79,17 @@ export function ModelPanel() {
           <dt>File</dt><dd>{formatBytes(model.fileBytes)}</dd>
         </dl>
       )}
+      {/* Up to the model's trained context: past it a model was never trained to attend, and answers degrade. */}
       <SettingNumber id="context-size" label="Context (tokens)" setting="contextSize" step={CONTEXT_STEP}
-        min={CONTEXT_STEP} max={model?.nCtxTrain ?? undefined} />
+        min={CONTEXT_STEP} max={model?.nCtxTrain ?? undefined}
+        hint={model?.nCtxTrain ? `Up to ${formatCount(model.nCtxTrain)} tokens, the context this model was trained on.` : undefined} />
+      {model?.nCtxTrain && contextSize > model.nCtxTrain ? (
+        <p className="warn-text small-text" role="status" data-testid="context-past-trained">
+          {formatCount(contextSize)} tokens is past the {formatCount(model.nCtxTrain)} this model was trained on: answers may get worse.
+          {' '}<button type="button" className="link small"
+            onClick={() => void app.getState().updateSettings({ contextSize: model.nCtxTrain! })}>Use {formatCount(model.nCtxTrain)}</button>
+        </p>
+      ) : null}
       {estimate && model && estimate.modelId === model.id && (
         <div className={`estimate${estimate.fits ? '' : ' warn'}`} data-testid="memory-estimate">
           <div><span>KV cache at {formatCount(estimate.contextSize)} tokens</span><strong>{formatBytes(estimate.kvBytes)}</strong></div>

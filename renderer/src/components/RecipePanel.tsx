@@ -1,6 +1,6 @@
 /**
- * Recipe presets as toggles (one on = ask with it; several = compare them), and the custom recipe
- * editor with the model's layer strip.
+ * Recipe presets as toggles beside the question (one on = ask with it; several = compare them), what
+ * the chosen ones do, and the custom recipe editor with the model's layer strip.
  */
 import { useState } from 'react';
 import { useModels, useRecipes, useStores } from '../bridge/stores';
@@ -19,26 +19,45 @@ export function RecipePanel() {
   const resolved = useRecipes((s) => s.resolved);
   const model = useModels((s) => selectedModel(s.models));
   const nLayer = model?.nLayer ?? undefined;
+  const customOn = chosen.includes(CUSTOM_ID);
 
   return (
-    <section className="panel recipe-panel" aria-labelledby="recipes-title">
-      <h2 id="recipes-title">Attention recipes</h2>
-      <p className="muted small-text">Turn on one to ask with it, or several to compare them on one question.</p>
+    <section className="recipe-panel" aria-labelledby="recipes-title">
+      <div className="recipe-head">
+        <h2 id="recipes-title">Recipe</h2>
+        <span className="muted small-text">Turn on one to ask with it, or several to compare them.</span>
+      </div>
       <ErrorNote error={error} />
+      {/* Compact toggles right under the question; what each one does is said below for the chosen ones. */}
       <ul className="presets" aria-label="Recipe presets">
         {presets.map((p) => {
           const on = chosen.includes(p.id);
+          return (
+            <li key={p.id}>
+              <button type="button" className={`preset${on ? ' on' : ''}`} aria-pressed={on} data-preset={p.id}
+                title={`${p.tradeoff} (${describeRecipe(presetRecipe(p, model, resolved), nLayer)})`}
+                onClick={() => recipes.getState().toggle(p.id)}>
+                {p.label}{p.needsAdaptedWeights && <span className="preset-warn" aria-label="needs SWA-adapted weights"> ⚠</span>}
+              </button>
+            </li>
+          );
+        })}
+        <li>
+          <button type="button" className={`preset${customOn ? ' on' : ''}`} aria-pressed={customOn} data-preset={CUSTOM_ID}
+            title="Your own window, sinks and full-attention layers." onClick={() => recipes.getState().toggle(CUSTOM_ID)}>
+            Custom
+          </button>
+        </li>
+      </ul>
+      <ul className="chosen-presets" aria-label="Chosen recipes">
+        {presets.filter((p) => chosen.includes(p.id)).map((p) => {
           const recipe = presetRecipe(p, model, resolved);
           const concrete = concreteRecipe(recipe);
           return (
-            <li key={p.id}>
-              <button type="button" className={`preset${on ? ' on' : ''}`} aria-pressed={on}
-                data-preset={p.id} onClick={() => recipes.getState().toggle(p.id)}>
-                <span className="preset-label">{p.label}</span>
-                <span className="preset-tradeoff">{p.tradeoff}</span>
-                <span className="preset-recipe muted">{describeRecipe(recipe, nLayer)}</span>
-                {p.needsAdaptedWeights && <span className="preset-warn">Needs SWA-adapted weights</span>}
-              </button>
+            <li key={p.id} data-testid="chosen-preset">
+              <strong>{p.label}</strong> — {p.tradeoff}{' '}
+              <span className="preset-recipe muted">{describeRecipe(recipe, nLayer)}</span>
+              {p.needsAdaptedWeights && <span className="preset-warn"> Needs SWA-adapted weights.</span>}
               {concrete && (
                 <button type="button" className="link small" onClick={() => recipes.getState().customFrom(concrete)}
                   aria-label={`Edit a copy of ${p.label} as the custom recipe`}>Customise</button>
@@ -46,16 +65,8 @@ export function RecipePanel() {
             </li>
           );
         })}
-        <li>
-          <button type="button" className={`preset${chosen.includes(CUSTOM_ID) ? ' on' : ''}`}
-            aria-pressed={chosen.includes(CUSTOM_ID)} data-preset={CUSTOM_ID}
-            onClick={() => recipes.getState().toggle(CUSTOM_ID)}>
-            <span className="preset-label">Custom</span>
-            <span className="preset-tradeoff">Your own window, sinks and full-attention layers.</span>
-          </button>
-        </li>
       </ul>
-      {chosen.includes(CUSTOM_ID) && <CustomEditor nLayer={nLayer ?? 0} />}
+      {customOn && <CustomEditor nLayer={nLayer ?? 0} />}
     </section>
   );
 }
@@ -66,7 +77,8 @@ function CustomEditor({ nLayer }: { nLayer: number }) {
   const edit = (patch: Partial<Recipe>) => recipes.getState().editCustom(patch);
   const full = custom.window === null;
   return (
-    <fieldset className="custom-editor">
+    <fieldset className="custom-editor"
+      onKeyDown={(e) => { if (e.key === 'Enter' && e.target instanceof HTMLInputElement) e.preventDefault(); }}>
       <legend>Custom recipe</legend>
       <label className="check">
         <input type="checkbox" checked={full} onChange={(e) => edit({ window: e.target.checked ? null : 2048 })} />

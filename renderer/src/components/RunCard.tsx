@@ -4,6 +4,7 @@ import { Answer } from './Answer';
 import { ErrorNote } from './ErrorNote';
 import { MetricsGrid } from './Metrics';
 import { PrefillBar } from './PrefillBar';
+import { OverflowFix } from './ContextMeter';
 import { isFinished, runPhase, type RunView } from '../stores/runStore';
 import type { PrefillPhase } from '../contract';
 import { formatMs } from '../lib/format';
@@ -66,6 +67,7 @@ export function RunCard({ runId }: { runId: string }) {
       {!finished && phase === 'decode' && <p className="muted small-text" role="status">{run.tokenCount} tokens</p>}
       {run.status === 'cancelled' && <p className="muted" role="status">Cancelled{run.answer ? ' — the answer above is partial.' : '.'}</p>}
       <ErrorNote error={run.error} />
+      {run.error?.overflow && <OverflowFix overflow={run.error.overflow} />}
       {m && <MetricsGrid metrics={m} />}
     </article>
   );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coincidingSeries, rowsByRecipe } from './chartData';
+import { coincidingSeries, legendSorter, rowsByRecipe } from './chartData';
 import { metrics, preset, record, SWA_ODD, FULL } from '../test/fixtures';
 
 describe('chart rows', () => {
@@ -36,5 +36,16 @@ describe('KV curve', () => {
     const points = [{ context: 1024, A: 2, B: 2, C: 1, D: 1, E: 3 }, { context: 2048, A: 4, B: 4, C: 1, D: 1, E: 3 }];
     expect(coincidingSeries(['A', 'B', 'C', 'D', 'E'], points)).toEqual([['A', 'B'], ['C', 'D']]);
     expect(coincidingSeries(['A'], [])).toEqual([]);
+  });
+});
+
+describe('legend order', () => {
+  it('follows the order the series are drawn in, not the alphabet', () => {
+    const order = ['First token (ms)', 'Prefill (ms)', 'Decode (ms)'];
+    const items = [...order].sort().map((dataKey) => ({ dataKey }));
+    expect(items.map((i) => i.dataKey)).not.toEqual(order);
+    const sorter = legendSorter(order);
+    expect([...items].sort((a, b) => sorter(a) - sorter(b)).map((i) => i.dataKey)).toEqual(order);
+    expect(sorter({ dataKey: 'unknown' })).toBe(order.length);
   });
 });

@@ -50,3 +50,14 @@ export function coincidingSeries(labels: string[], points: Record<string, number
   }
   return [...byValues.values()].filter((g) => g.length > 1);
 }
+
+/**
+ * Legend order = drawing order. Recharts sorts legend items by name unless told otherwise, which put
+ * "Decode" before "First token" while the bars run first token, prefill, decode.
+ */
+export function legendSorter(order: readonly string[]): (item: { dataKey?: unknown }) => number {
+  return (item) => {
+    const i = order.indexOf(String(item.dataKey));
+    return i < 0 ? order.length : i;
+  };
+}

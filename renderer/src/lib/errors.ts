@@ -2,7 +2,8 @@
  * Error codes → sentences a person understands. Whatever the bridge rejects with is passed through
  * `describeError`, which prefers the code's sentence and keeps the original message as a detail.
  */
-import type { ErrorCode } from '../contract';
+import type { ContextOverflow, ErrorCode } from '../contract';
+import { overflowAdvice } from './contextFit';
 
 /** One sentence per contract error code: a code added to the contract without one fails to compile. */
 export const ERROR_SENTENCES: Readonly<Record<ErrorCode, string>> = {
@@ -58,6 +59,17 @@ export interface FriendlyError {
   message: string;
   /** The original message, when it adds something. */
   detail: string | null;
+  /** The numbers of a prompt that did not fit, so the UI can offer the context that holds it. */
+  overflow?: ContextOverflow;
+}
+
+function overflowOf(o: Record<string, unknown>): ContextOverflow | null {
+  const v = o.overflow;
+  if (!v || typeof v !== 'object') return null;
+  const x = v as Record<string, unknown>;
+  const num = (k: string) => typeof x[k] === 'number';
+  return num('promptTokens') && num('contextSize') && num('answerRoom') && num('neededContext') &&
+    (x.trainedContext === null || num('trainedContext')) ? (v as ContextOverflow) : null;
 }
 
 function pickString(o: Record<string, unknown>, key: string): string | null {
@@ -68,12 +80,16 @@ function pickString(o: Record<string, unknown>, key: string): string | null {
 export function describeError(err: unknown): FriendlyError {
   let code: string | null = null;
   let raw: string | null = null;
+  let overflow: ContextOverflow | null = null;
   if (typeof err === 'string') raw = err;
   else if (err && typeof err === 'object') {
     const o = err as Record<string, unknown>;
     code = pickString(o, 'code');
     raw = pickString(o, 'message');
+    overflow = overflowOf(o);
   }
+  // The engine said how many tokens the prompt needs: say what to do here, with those numbers.
+  if (overflow) return { code, message: overflowAdvice(overflow), detail: raw, overflow };
   // Errors that crossed Electron IPC may arrive flattened into "Error invoking remote method …: CODE: msg".
   if (!code && raw) code = raw.match(/\b[A-Z][A-Z_]{2,}\b/g)?.find((c) => sentenceFor(c) !== undefined) ?? null;
   const sentence = code ? sentenceFor(code) : undefined;

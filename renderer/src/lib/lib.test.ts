@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compactRanges, describeFaLayers, faLayerList, toggleFaLayer } from './faLayers';
 import { prefillView } from './progress';
 import { describeError } from './errors';
+import { questionPlaceholder } from './placeholder';
 import { splitThink } from './think';
 import { formatBytes, formatMs } from './format';
 import { contextSteps } from './contextSteps';
@@ -77,5 +78,31 @@ describe('formatting', () => {
     const big = new Uint8Array(100_000).map((_, i) => i % 251);
     expect(bytesToBase64(big)).toBe(Buffer.from(big).toString('base64'));
     expect(isModelFile('Qwen3.Q8_0.GGUF')).toBe(true);
+  });
+});
+
+describe('context overflow from the engine', () => {
+  it('says which control to raise and to what, keeping the engine’s words as the detail', () => {
+    const overflow = { promptTokens: 4100, contextSize: 4096, answerRoom: 16, neededContext: 4352, trainedContext: 8192 };
+    const e = describeError({ code: 'SWAA_ERR_CONTEXT_OVERFLOW', message: 'the document and question take 4,100 tokens', overflow });
+    expect(e.message).toMatch(/Raise Context \(tokens\) in the Model panel to 4,352/);
+    expect(e.message).not.toMatch(/Settings/);
+    expect(e.detail).toBe('the document and question take 4,100 tokens');
+    expect(e.overflow).toEqual(overflow);
+  });
+
+  it('ignores a malformed overflow and falls back to the code’s sentence', () => {
+    const e = describeError({ code: 'SWAA_ERR_CONTEXT_OVERFLOW', message: 'x', overflow: { promptTokens: 'many' } });
+    expect(e.message).toMatch(/longer than the context can hold/);
+    expect(e.overflow).toBeUndefined();
+  });
+});
+
+describe('question placeholder', () => {
+  it('offers a sample question for the demo model and a general prompt for a real one', () => {
+    expect(questionPlaceholder({ isDemo: true }, [{ question: 'What is the budget of Priya Nakamura?' }]))
+      .toBe('e.g. What is the budget of Priya Nakamura?');
+    expect(questionPlaceholder({ isDemo: true }, [])).toMatch(/^e\.g\. What is the home town of/);
+    expect(questionPlaceholder({ isDemo: false }, [{ question: 'What is the budget of Priya Nakamura?' }])).toMatch(/^Ask anything about the document/);
   });
 });

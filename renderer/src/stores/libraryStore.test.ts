@@ -76,4 +76,34 @@ describe('library store', () => {
     expect(store.getState().documents.map((d) => d.id)).toEqual(['d2']);
     off();
   });
+
+  it('asks the engine for a document’s tokens once and keeps them on the document', async () => {
+    let counts = 0;
+    const bridge = fakeBridge({
+      'documents.list': () => [doc('a')],
+      'documents.tokens': ({ id, modelId }) => { counts++; return { documentId: id, modelId: modelId ?? 'm', tokens: 4022, answerRoom: 16 }; },
+    });
+    const store = createLibraryStore(bridge);
+    await store.getState().refresh();
+    const first = store.getState().countTokens('a', 'demo');
+    const again = store.getState().countTokens('a', 'demo');
+    await Promise.all([first, again]);
+    expect(counts).toBe(1);
+    expect(store.getState().documents[0]!.tokenCounts).toEqual({ demo: 4022 });
+    expect(store.getState().answerRoom).toBe(16);
+    await store.getState().countTokens('a', 'demo');
+    expect(counts).toBe(1);
+  });
+
+  it('keeps why a document could not be counted, without asking again and again', async () => {
+    let counts = 0;
+    const bridge = fakeBridge({ 'documents.tokens': () => { counts++; throw new FakeIpcError('RUNTIME_UNAVAILABLE', 'addon missing'); } });
+    const store = createLibraryStore(bridge);
+    await store.getState().countTokens('a', 'demo');
+    await store.getState().countTokens('a', 'demo');
+    expect(counts).toBe(1);
+    expect(store.getState().countErrors['a|demo']?.detail).toBe('addon missing');
+    expect(store.getState().counting).toEqual([]);
+  });
 });
+

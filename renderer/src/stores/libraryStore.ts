@@ -29,6 +29,14 @@ export interface LibraryState {
   problems: FileProblem[];
   /** The list itself could not be loaded or changed. */
   error: FriendlyError | null;
+  /** Tokens the engine keeps for the answer (from documents.tokens), once known. */
+  answerRoom: number | null;
+  /** "documentId|modelId" of counts being made now. */
+  counting: string[];
+  /** Why a document could not be counted, by "documentId|modelId". */
+  countErrors: Record<string, FriendlyError>;
+  /** Makes sure the document's tokens for the model are known (the engine counts them when not). */
+  countTokens(documentId: string, modelId: string): Promise<void>;
   refresh(): Promise<void>;
   addFiles(files: readonly DroppedFile[]): Promise<void>;
   addPath(path: string): Promise<void>;
@@ -68,6 +76,26 @@ export function createLibraryStore(bridge: StoreBridge) {
       adding: [],
       problems: [],
       error: null,
+      answerRoom: null,
+      counting: [],
+      countErrors: {},
+      async countTokens(documentId, modelId) {
+        const key = `${documentId}|${modelId}`;
+        const known = get().documents.find((d) => d.id === documentId)?.tokenCounts[modelId];
+        if ((known !== undefined && get().answerRoom !== null) || get().counting.includes(key) || get().countErrors[key]) return;
+        set((s) => ({ counting: [...s.counting, key] }));
+        try {
+          const r = await bridge.invoke('documents.tokens', { id: documentId, modelId });
+          set((s) => ({
+            answerRoom: r.answerRoom,
+            documents: s.documents.map((d) => (d.id === documentId ? { ...d, tokenCounts: { ...d.tokenCounts, [modelId]: r.tokens } } : d)),
+          }));
+        } catch (e) {
+          set((s) => ({ countErrors: { ...s.countErrors, [key]: describeError(e) } }));
+        } finally {
+          set((s) => ({ counting: s.counting.filter((k) => k !== key) }));
+        }
+      },
       async refresh() {
         try {
           const documents = await bridge.invoke('documents.list', {});
