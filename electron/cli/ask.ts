@@ -1,5 +1,5 @@
 /**
- * `npm run ask -- --doc FILE --question "…" [--preset NAME] [--model FILE] [--compare a,b,c]`
+ * `npm run ask -- --doc FILE --question "…" [--preset NAME] [--model FILE] [--compare a,b,c] [--cold]`
  * Terminal question answering on the engine host (in-process): streams the answer with a prefill
  * progress bar (tokens/s, ETA) and prints every metric; --compare runs several presets side by side.
  * Ctrl-C cancels the run (a second Ctrl-C quits).
@@ -12,7 +12,7 @@ import type { AnyEvent, RunRecord } from '../shared/contract.js';
 import { toIpcError } from '../shared/contract.js';
 import { startHost } from '../host/start-host.js';
 import { defaultDataDir } from '../host/paths.js';
-import { metricsTable, progressLine, recipeText } from './format.js';
+import { metricsTable, progressLine, recipeText, stopLine } from './format.js';
 
 const USAGE = `usage: npm run ask -- --doc FILE --question "…" [options]
   --doc FILE           document to read (PDF, DOCX, Markdown, text, HTML)
@@ -23,6 +23,8 @@ const USAGE = `usage: npm run ask -- --doc FILE --question "…" [options]
   --max-tokens N       answer length cap
   --context N          context size in tokens
   --threads N          CPU threads
+  --cold               drop the document's cached state (memory and disk) first, so every run reads
+                       the whole document; without it a cached run is labelled "cached" in the table
   --fresh              use a throw-away library (no saved KV caches)
   --list-presets       print the presets and exit`;
 
@@ -31,7 +33,7 @@ async function main(): Promise<number> {
     options: {
       doc: { type: 'string' }, question: { type: 'string' }, preset: { type: 'string' }, compare: { type: 'string' },
       model: { type: 'string' }, 'max-tokens': { type: 'string' }, context: { type: 'string' }, threads: { type: 'string' },
-      fresh: { type: 'boolean' }, 'list-presets': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      fresh: { type: 'boolean' }, cold: { type: 'boolean' }, 'list-presets': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) { console.log(USAGE); return 0; }
@@ -104,11 +106,13 @@ async function main(): Promise<number> {
     err.write(`model:    ${model?.name ?? '?'}${model?.problem ? ` — ${model.problem}` : ''}\n`);
     for (const w of doc.warnings) err.write(`warning:  ${w}\n`);
     const maxTokens = values['max-tokens'] ? Number(values['max-tokens']) : undefined;
+    const cold = values.cold === true ? true : undefined;
+    const printStop = (run: RunRecord) => { const line = stopLine(run); if (line) err.write(`${line}\n`); };
 
     const waitRun = (runId: string) => new Promise<RunRecord>((resolve, reject) => runs.set(runId, { resolve, reject }));
     if (values.compare) {
       const presetIds = values.compare.split(',').map((s) => s.trim()).filter(Boolean);
-      const started = await host.call('runs.compare', { documentId: doc.id, modelId, question: values.question, presetIds, maxTokens });
+      const started = await host.call('runs.compare', { documentId: doc.id, modelId, question: values.question, presetIds, maxTokens, cold });
       const waits = started.runs.map((r) => ({ ...r, done: waitRun(r.runId) }));
       const results: RunRecord[] = [];
       for (const r of waits) {
@@ -118,19 +122,21 @@ async function main(): Promise<number> {
         const run = await r.done.catch((e: Error) => { clearProgress(); err.write(`error: ${e.message}\n`); return null; });
         clearProgress();
         process.stdout.write('\n');
-        if (run) results.push(run);
+        if (run) { printStop(run); results.push(run); }
       }
       activeRun = null;
       console.log(`\n${metricsTable(results)}`);
       return results.length === waits.length ? 0 : 1;
     }
-    const { runId } = await host.call('runs.ask', { documentId: doc.id, modelId, question: values.question, presetId: values.preset, maxTokens });
+    const { runId } = await host.call('runs.ask', { documentId: doc.id, modelId, question: values.question, presetId: values.preset, maxTokens, cold });
     streamingRun = runId;
     activeRun = runId;
     const run = await waitRun(runId);
     activeRun = null;
     clearProgress();
-    process.stdout.write('\n\n');
+    process.stdout.write('\n');
+    printStop(run);
+    process.stdout.write('\n');
     console.log(metricsTable([run]));
     return run.status === 'done' ? 0 : 1;
   } catch (e) {

@@ -384,7 +384,7 @@ export class EngineHost {
     const { run, abort, cold } = job;
     let answer = '';
     try {
-      if (cold) dropLiveState(this.pool, run.modelId, run.recipe);
+      if (cold) dropLiveState(this.pool, run.modelId);
       // Runs execute one at a time, so the process's peak while this one lasts is its own.
       const { value: result, memory } = await measureRun(() => this.runAsk(run, abort.signal, (text) => { answer += text; }, cold));
       const metrics = withRunMemory(result.metrics, memory, cold);

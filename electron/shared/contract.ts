@@ -351,7 +351,11 @@ export const requestSchemas = {
     recipe: RecipeSchema.optional(),
     /** Default: settings.maxTokens. */
     maxTokens: z.number().int().min(1).max(8192).optional(),
-    /** Drop the document's cached state for this (model, recipe) — live context and on-disk KV — before the run. */
+    /**
+     * Start cold: before the run, drop the document's cached state for this (model, recipe) — live
+     * context and on-disk KV — so the whole document is read, and release the model's other live
+     * contexts so the run's peak memory is its own. Default false (reuse what is cached).
+     */
     cold: z.boolean().optional(),
   }).strict().refine((r) => !(r.presetId && r.recipe), { message: 'give presetId or recipe, not both' }),
   'runs.cancel': z.object({ runId: IdSchema }).strict(),

@@ -15,7 +15,7 @@ export interface ContextEntry {
   key: string;
   modelId: string;
   ctx: RuntimeContext;
-  /** The context's recipe as JSON (runs asked to start cold drop contexts by recipe). */
+  /** The context's recipe as canonical JSON (contexts can be dropped by recipe). */
   recipe: string;
   /** False until the context has been asked anything; a used context holding another document is replaced. */
   used: boolean;
@@ -77,14 +77,15 @@ export class EnginePool {
   }
 
   /**
-   * Disposes every live context of this model that runs `recipe`, whatever its context size: a run
-   * asked to start cold must read the whole document, and memory held for that recipe is freed first.
+   * Disposes the live contexts of a model — only those running `recipe` when one is given — whatever
+   * their context size. A cold run uses it so that it reads the whole document and so that memory held
+   * for earlier runs is freed before its peak is measured.
    */
-  dropRecipe(modelId: string, recipe: ContextOptions['recipe']): number {
-    const want = recipeId(recipe);
+  dropContexts(modelId: string, recipe?: ContextOptions['recipe']): number {
+    const want = recipe === undefined ? null : recipeId(recipe);
     let dropped = 0;
     for (const [k, e] of this.contexts) {
-      if (e.modelId === modelId && e.recipe === want) { e.ctx.dispose(); this.contexts.delete(k); dropped++; }
+      if (e.modelId === modelId && (want === null || e.recipe === want)) { e.ctx.dispose(); this.contexts.delete(k); dropped++; }
     }
     return dropped;
   }
