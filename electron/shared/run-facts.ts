@@ -30,6 +30,13 @@ export function stopNote(run: Pick<RunRecord, 'stopReason' | 'maxTokens'>): stri
   return null;
 }
 
+/** Two words for a chip or a table cell: "token limit", "context full", or null. */
+export function stopTag(stopReason: RunRecord['stopReason']): string | null {
+  if (stopReason === 'maxTokens') return 'token limit';
+  if (stopReason === 'contextFull') return 'context full';
+  return null;
+}
+
 /** Memory the run added on top of what the engine held when it started (null for runs stored before it was measured). */
 export function runAddedBytes(m: Pick<RunMetrics, 'peakRssBytes' | 'rssAtStartBytes'>): number | null {
   return m.rssAtStartBytes === undefined ? null : Math.max(0, m.peakRssBytes - m.rssAtStartBytes);

@@ -12,6 +12,9 @@ export function AskBox() {
   const submitting = useRuns((s) => s.submitting);
   const submitError = useRuns((s) => s.submitError);
   const [question, setQuestion] = useState('');
+  // Off by default: re-asking a read document is the fast path; on, every run reads the whole
+  // document, so a comparison's timings and peaks are like for like.
+  const [cold, setCold] = useState(false);
   const compare = chosen.length > 1;
   const presetIds = chosen.filter((id) => id !== CUSTOM_ID);
   const blocked = !documentId ? 'Add or choose a document first.'
@@ -24,11 +27,11 @@ export function AskBox() {
     if (!q || blocked || !documentId || submitting) return;
     if (compare) {
       const custom = chosen.includes(CUSTOM_ID) ? recipes.getState().custom : undefined;
-      await runs.getState().compare({ documentId, question: q, presetIds }, custom);
+      await runs.getState().compare({ documentId, question: q, presetIds, cold }, custom);
     } else if (chosen[0] === CUSTOM_ID) {
-      await runs.getState().ask({ documentId, question: q, recipe: recipes.getState().custom });
+      await runs.getState().ask({ documentId, question: q, recipe: recipes.getState().custom, cold });
     } else {
-      await runs.getState().ask({ documentId, question: q, presetId: chosen[0]! });
+      await runs.getState().ask({ documentId, question: q, presetId: chosen[0]!, cold });
     }
   }
 
@@ -48,6 +51,9 @@ export function AskBox() {
         <span id="ask-hint" className="muted small-text">
           {blocked ?? (compare ? `Compares ${chosen.length} recipes, one after another.` : 'Ctrl+Enter to ask.')}
         </span>
+        <label className="cold-toggle small-text" title="Drop the document's cached state first (memory and disk), so each run reads the whole document and its memory peak is its own.">
+          <input type="checkbox" data-testid="cold" checked={cold} onChange={(e) => setCold(e.target.checked)} /> Start cold
+        </label>
         <button type="submit" className="primary" disabled={!question.trim() || blocked !== null || submitting}>
           {compare ? `Compare ${chosen.length} recipes` : 'Ask'}
         </button>

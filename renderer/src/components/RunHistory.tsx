@@ -1,6 +1,7 @@
 /** Every stored run on the current document with its numbers, newest first. */
 import { useRecipes, useRuns } from '../bridge/stores';
 import { MetricCells, MetricHeaders } from './MetricCells';
+import { stopTag } from '../../../electron/shared/run-facts';
 
 export function RunHistory() {
   const history = useRuns((s) => s.history);
@@ -17,9 +18,9 @@ export function RunHistory() {
         <tbody>
           {history.map((r) => (
             <tr key={r.id}>
-              <th scope="row">{label(r.presetId)}{r.metrics?.documentCached ? ' · cached' : ''}</th>
+              <th scope="row">{label(r.presetId)}</th>
               <td className="question-cell" title={r.question}>{r.question}</td>
-              <td>{r.status}</td>
+              <td>{r.status}{stopTag(r.stopReason) ? ` · ${stopTag(r.stopReason)}` : ''}</td>
               <MetricCells metrics={r.metrics} pending="—" />
             </tr>
           ))}
