@@ -217,6 +217,37 @@ else describe('SWAA Desk in the browser (npm run web)', () => {
     await runCards().first().locator('[data-testid="metrics"]').waitFor();
   });
 
+  it('keeps the conversation, the selection and the sampling across a reload', async () => {
+    // A new load of the page (the address carries the access token), as after closing and reopening the tab.
+    await page.goto(server.url);
+    await page.waitForSelector('button[data-preset]:not([data-preset="custom"])');
+    // The document and the recipe toggles come back from the host's library, not the browser's storage.
+    const item = page.locator('[data-testid="document"]', { hasText: 'expedition_log.txt' });
+    await page.waitForFunction(() => document.querySelector('button[data-preset="custom"]')?.getAttribute('aria-pressed') === 'true');
+    assert.equal(await item.locator('button[aria-pressed]').getAttribute('aria-pressed'), 'true');
+    const conversation = page.locator('[data-testid="conversation"]');
+    await conversation.waitFor();
+    const text = (await conversation.textContent()) ?? '';
+    for (const q of [QUESTION, 'What is the budget of Dagny Zimmerli?', 'What is the badge number of Dagny Yardley?']) {
+      assert.ok(text.includes(q), `the conversation shows "${q}"`);
+    }
+    assert.ok(await page.locator('[data-testid="turn"]').count() >= 4, 'every question asked is a turn');
+    assert.equal(await runCards().count(), 0, 'no answer card is open after a reload');
+    await shot(page, 'conversation-after-reload');
+    // A run re-opens from the runs table as its answer card, question included.
+    await page.locator('summary', { hasText: 'All runs on this document' }).click();
+    await page.locator('[data-testid="run-history"] button', { hasText: 'What is the budget of Dagny Zimmerli?' }).first().click();
+    const card = runCards().first();
+    await card.waitFor();
+    assert.match(await card.locator('[data-testid="run-question"]').textContent() ?? '', /What is the budget of Dagny Zimmerli\?/);
+    assert.equal(await card.getAttribute('data-status'), 'done');
+    assert.ok(((await card.locator('.answer').textContent()) ?? '').trim().length > 0, 'the re-opened card shows its answer');
+    await page.locator('[data-testid="sampling"] summary').click();
+    assert.equal(await page.locator('[data-testid="sampling-summary"]').textContent(), 'greedy', 'the demo model samples greedily');
+    await page.locator('#sampling-temperature').waitFor();
+    await shot(page, 'run-reopened-sampling');
+  });
+
   it('cancels a prefill', async () => {
     await page.locator('summary', { hasText: 'Engine settings' }).click();
     await page.fill('#prefill-chunk', String(FINE_CHUNK));
@@ -224,6 +255,8 @@ else describe('SWAA Desk in the browser (npm run web)', () => {
     const bytes = readFileSync(join(SAMPLES, 'company_memo.md'));
     await dropFiles(page, '[data-testid="dropzone"]', [{ name: 'company_memo.md', mime: 'text/markdown', bytes }]);
     await page.locator('[data-testid="document"]', { hasText: 'company_memo.md' }).waitFor();
+    // The new document is selected: the other document's answer card is not shown on it.
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="run-card"]').length === 0);
     await choosePresets([0]);
     await ask('What is the budget of Priya Nakamura?');
     await page.locator('[data-testid="run-card"] .prefill[data-phase="document"]').waitFor({ timeout: RUN_TIMEOUT_MS });

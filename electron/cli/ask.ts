@@ -1,5 +1,5 @@
 /**
- * `npm run ask -- --doc FILE --question "…" [--preset NAME] [--model FILE] [--compare a,b,c] [--cold]`
+ * `npm run ask -- --doc FILE --question "…" [--preset NAME] [--model FILE] [--compare a,b,c] [--cold] [--temperature T --seed N …]`
  * Terminal question answering on the engine host (in-process): streams the answer with a prefill
  * progress bar (tokens/s, ETA) and prints every metric; --compare runs several presets side by side.
  * Ctrl-C cancels the run (a second Ctrl-C quits).
@@ -13,6 +13,7 @@ import { toIpcError } from '../shared/contract.js';
 import { startHost } from '../host/start-host.js';
 import { defaultDataDir } from '../host/paths.js';
 import { metricsTable, progressLine, recipeText, stopLine } from './format.js';
+import { samplingArgOptions, samplingFromArgs, samplingText } from './sampling-args.js';
 
 const USAGE = `usage: npm run ask -- --doc FILE --question "…" [options]
   --doc FILE           document to read (PDF, DOCX, Markdown, text, HTML)
@@ -23,6 +24,13 @@ const USAGE = `usage: npm run ask -- --doc FILE --question "…" [options]
   --max-tokens N       answer length cap
   --context N          context size in tokens
   --threads N          CPU threads
+  --temperature T      0 = greedy (default: the model's; greedy for the demo model)
+  --top-p P            nucleus sampling, 0 < P <= 1 (1 = off)
+  --top-k K            keep the K most likely tokens (0 = off)
+  --min-p P            drop tokens below P x the most likely one (0 = off)
+  --repeat-penalty R   above 1 discourages repeating recent tokens (1 = off)
+  --repeat-last-n N    how many recent tokens the repeat penalty looks at
+  --seed N|random      the draw's seed; the same seed repeats an answer
   --cold               drop the document's cached state (memory and disk) first, so every run reads
                        the whole document; without it a cached run is labelled "cached" in the table
   --fresh              use a throw-away library (no saved KV caches)
@@ -34,6 +42,7 @@ async function main(): Promise<number> {
       doc: { type: 'string' }, question: { type: 'string' }, preset: { type: 'string' }, compare: { type: 'string' },
       model: { type: 'string' }, 'max-tokens': { type: 'string' }, context: { type: 'string' }, threads: { type: 'string' },
       fresh: { type: 'boolean' }, cold: { type: 'boolean' }, 'list-presets': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      ...samplingArgOptions,
     },
   });
   if (values.help) { console.log(USAGE); return 0; }
@@ -106,13 +115,14 @@ async function main(): Promise<number> {
     err.write(`model:    ${model?.name ?? '?'}${model?.problem ? ` — ${model.problem}` : ''}\n`);
     for (const w of doc.warnings) err.write(`warning:  ${w}\n`);
     const maxTokens = values['max-tokens'] ? Number(values['max-tokens']) : undefined;
+    const sampling = samplingFromArgs(values);
     const cold = values.cold === true ? true : undefined;
     const printStop = (run: RunRecord) => { const line = stopLine(run); if (line) err.write(`${line}\n`); };
 
     const waitRun = (runId: string) => new Promise<RunRecord>((resolve, reject) => runs.set(runId, { resolve, reject }));
     if (values.compare) {
       const presetIds = values.compare.split(',').map((s) => s.trim()).filter(Boolean);
-      const started = await host.call('runs.compare', { documentId: doc.id, modelId, question: values.question, presetIds, maxTokens, cold });
+      const started = await host.call('runs.compare', { documentId: doc.id, modelId, question: values.question, presetIds, maxTokens, sampling, cold });
       const waits = started.runs.map((r) => ({ ...r, done: waitRun(r.runId) }));
       const results: RunRecord[] = [];
       for (const r of waits) {
@@ -122,13 +132,14 @@ async function main(): Promise<number> {
         const run = await r.done.catch((e: Error) => { clearProgress(); err.write(`error: ${e.message}\n`); return null; });
         clearProgress();
         process.stdout.write('\n');
+        if (run?.sampling) err.write(`sampling: ${samplingText(run.sampling)}\n`);
         if (run) { printStop(run); results.push(run); }
       }
       activeRun = null;
       console.log(`\n${metricsTable(results)}`);
       return results.length === waits.length ? 0 : 1;
     }
-    const { runId } = await host.call('runs.ask', { documentId: doc.id, modelId, question: values.question, presetId: values.preset, maxTokens, cold });
+    const { runId } = await host.call('runs.ask', { documentId: doc.id, modelId, question: values.question, presetId: values.preset, maxTokens, sampling, cold });
     streamingRun = runId;
     activeRun = runId;
     const run = await waitRun(runId);
@@ -137,6 +148,8 @@ async function main(): Promise<number> {
     process.stdout.write('\n');
     printStop(run);
     process.stdout.write('\n');
+    // The sampling the run used, seed included: enough to repeat it with the same flags.
+    if (run.sampling) err.write(`sampling: ${samplingText(run.sampling)}\n`);
     console.log(metricsTable([run]));
     return run.status === 'done' ? 0 : 1;
   } catch (e) {

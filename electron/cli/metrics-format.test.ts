@@ -19,7 +19,7 @@ function run(id: string, over: Partial<RunRecord>): RunRecord {
   return {
     id, documentId: 'd', modelId: 'demo', compareId: 'c', question: 'q?', presetId: id,
     recipe: { window: null, sinks: 0, faLayers: { kind: 'none' }, faDecode: false, questionFa: false },
-    maxTokens: 64, status: 'done', answer: 'a', stopReason: 'eog', error: null, metrics: metrics(), createdAt: '', finishedAt: '', ...over,
+    maxTokens: 64, status: 'done', answer: 'a', stopReason: 'eog', error: null, metrics: metrics(), sampling: null, createdAt: '', finishedAt: '', ...over,
   };
 }
 

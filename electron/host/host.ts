@@ -11,7 +11,7 @@ import { basename, join, resolve } from 'node:path';
 import {
   IpcError, parseRequest, toIpcError,
   type AppInfo, type Channel, type DocumentSummary, type EventName, type EventOf, type MemoryEstimate,
-  type ModelSummary, type ParsedRequestOf, type Recipe, type ResponseOf, type RunMetrics, type RunRecord, type Settings,
+  type ModelSummary, type ParsedRequestOf, type Recipe, type ResponseOf, type RunMetrics, type RunRecord, type SamplingPatch, type Settings,
 } from '../shared/contract.js';
 import { ingestBytes, ingestFile } from './documents/ingest.js';
 import { Library, type StoredModel } from './library/library.js';
@@ -21,6 +21,8 @@ import { measureRun } from './engine/run-memory.js';
 import { dropLiveState, dropSavedState, withRunMemory } from './engine/run-scope.js';
 import type { ModelInfo, Runtime, RunReport, RuntimeContext } from './engine/runtime.js';
 import { appVersion, defaultDemoModelPath, defaultPresetsPath } from './paths.js';
+import { randomSeed, runSampling, samplerOptions, samplingInfo, setSamplingOverrides } from './sampling.js';
+import { getSelection, setSelection } from './selection.js';
 
 export const DEMO_MODEL_ID = 'demo';
 
@@ -174,8 +176,12 @@ export class EngineHost {
         for (const id of r.presetIds) findPreset(presets, id); // refuse the whole comparison up front
         const compareId = randomUUID();
         const runs: { presetId: string; runId: string }[] = [];
+        // Compared presets draw with one seed, so sampling is not what tells their answers apart.
+        const effective = samplingInfo(this.library, this.storedModel(r.modelId ?? this.selectedModelId())).effective;
+        const seed = r.sampling?.seed !== undefined ? r.sampling.seed : effective.seed;
+        const sampling = { ...r.sampling, seed: seed ?? randomSeed() };
         for (const presetId of r.presetIds) {
-          const run = await this.enqueue({ documentId: r.documentId, modelId: r.modelId, question: r.question, presetId, maxTokens: r.maxTokens, compareId, cold: r.cold });
+          const run = await this.enqueue({ documentId: r.documentId, modelId: r.modelId, question: r.question, presetId, maxTokens: r.maxTokens, compareId, sampling, cold: r.cold });
           runs.push({ presetId, runId: run.id });
         }
         return { compareId, runs };
@@ -196,6 +202,15 @@ export class EngineHost {
         this.opts.emit('library.changed', { kind: 'settings' });
         return s;
       }
+      case 'sampling.get': return samplingInfo(this.library, this.storedModel((req as ParsedRequestOf<'sampling.get'>).modelId ?? this.selectedModelId()));
+      case 'sampling.set': {
+        const r = req as ParsedRequestOf<'sampling.set'>;
+        const info = setSamplingOverrides(this.library, this.storedModel(r.modelId ?? this.selectedModelId()), r.overrides);
+        this.opts.emit('library.changed', { kind: 'settings' });
+        return info;
+      }
+      case 'selection.get': return getSelection(this.library, this.selectedModelId());
+      case 'selection.set': return setSelection(this.library, req as ParsedRequestOf<'selection.set'>, this.selectedModelId());
     }
   }
 
@@ -326,7 +341,7 @@ export class EngineHost {
   }
 
   private async enqueue(r: { documentId: string; modelId?: string; question: string; presetId?: string; recipe?: Recipe;
-    maxTokens?: number; compareId: string | null; cold?: boolean }): Promise<RunRecord> {
+    maxTokens?: number; compareId: string | null; sampling?: SamplingPatch; cold?: boolean }): Promise<RunRecord> {
     this.requireRuntime();
     if (!this.library.documentSummary(r.documentId)) throw new IpcError('NOT_FOUND', 'no such document');
     const stored = this.storedModel(r.modelId ?? this.selectedModelId());
@@ -344,7 +359,8 @@ export class EngineHost {
       recipe = resolveRecipe(presets, preset, { architecture: info.architecture, nLayer: info.nLayer, isDemo: stored.isDemo });
     }
     const run = this.library.createRun({ documentId: r.documentId, modelId: stored.id, compareId: r.compareId,
-      question: r.question, presetId, recipe, maxTokens: r.maxTokens ?? settings.maxTokens });
+      question: r.question, presetId, recipe, maxTokens: r.maxTokens ?? settings.maxTokens,
+      sampling: runSampling(samplingInfo(this.library, stored).effective, r.sampling) });
     this.queue.push({ run, abort: new AbortController(), cold: r.cold ?? false });
     this.opts.emit('run.started', { runId: run.id, documentId: run.documentId, modelId: run.modelId, compareId: run.compareId,
       presetId: run.presetId, recipe: run.recipe, question: run.question });
@@ -446,7 +462,7 @@ export class EngineHost {
     try {
       report = await entry.ctx.ask({
         documentTokens: prompt.documentTokens, questionTokens: prompt.questionTokens, maxTokens: run.maxTokens,
-        sampler: { temperature: settings.temperature, seed: 42 }, signal,
+        sampler: run.sampling ? samplerOptions(run.sampling) : { temperature: 0 }, signal,
         onProgress: (p) => this.opts.emit('run.progress', { runId: run.id, ...p }),
         onToken: (_t, text) => {
           onText(text);

@@ -242,6 +242,60 @@ export const RunMetricsSchema = z.object({
 });
 export type RunMetrics = z.infer<typeof RunMetricsSchema>;
 
+// -- Sampling and selection (issue 19, items 6 and 7) -------------------------------------------
+
+/**
+ * How each answer token is drawn. Mirrors `SamplerOptions` of native/addon/types.ts (checked at
+ * compile time in host code); the ranges are the runtime's own checks, narrowed to what is useful.
+ * Stored with every run, so a run can be repeated exactly.
+ */
+export const SamplingSchema = z.object({
+  /** 0 = greedy: always the most likely token (seed and the filters below do not matter then). */
+  temperature: z.number().min(0).max(2),
+  /** Keep only the k most likely tokens; 0 = off. */
+  topK: z.number().int().min(0).max(1000),
+  /** Keep the fewest tokens whose probabilities add up to p; 1 = off. */
+  topP: z.number().gt(0).max(1),
+  /** Drop tokens less likely than minP × the most likely one; 0 = off. */
+  minP: z.number().min(0).max(1),
+  /** Above 1 makes recently used tokens less likely; 1 = off. */
+  repeatPenalty: z.number().min(0.5).max(2),
+  /** How many recent tokens the repeat penalty looks at. */
+  repeatLastN: z.number().int().min(0).max(4096),
+  /** The random draw's seed (u32; the runtime reserves 0xFFFFFFFF for "random"). */
+  seed: z.number().int().min(0).max(0xffff_fffe),
+}).strict();
+export type Sampling = z.infer<typeof SamplingSchema>;
+
+/** Sampling as configured: `seed: null` = a new random seed for each run (recorded with the run). */
+export const SamplingConfigSchema = SamplingSchema.extend({ seed: SamplingSchema.shape.seed.nullable() });
+export type SamplingConfig = z.infer<typeof SamplingConfigSchema>;
+
+/** Changes over a model's defaults (what a person set, or one request's choices). */
+export const SamplingPatchSchema = SamplingConfigSchema.partial().strict();
+export type SamplingPatch = z.infer<typeof SamplingPatchSchema>;
+
+/** A model's sampling: where its defaults come from, what was changed, and what a run will use. */
+export interface SamplingInfo {
+  modelId: string;
+  /** 'demo': the embedded model answers greedily; 'gguf': general.sampling.* of the file; 'runtime': llama.cpp-like defaults. */
+  defaultsFrom: 'demo' | 'gguf' | 'runtime';
+  defaults: SamplingConfig;
+  overrides: SamplingPatch;
+  effective: SamplingConfig;
+}
+
+/** What the window had chosen; kept by the host so the app and web mode agree after a reload. */
+export interface Selection {
+  /** null when nothing is chosen or the document was removed. */
+  documentId: string | null;
+  /** The selected model (models.select sets it). */
+  modelId: string;
+  /** Toggled recipe ids in toggle order ('custom' = the custom recipe). */
+  presetIds: string[];
+  customRecipe: Recipe | null;
+}
+
 export const RunStatusSchema = z.enum(['running', 'done', 'cancelled', 'error']);
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 export const StopReasonSchema = z.enum(['eog', 'maxTokens', 'cancelled', 'contextFull']);
@@ -261,6 +315,8 @@ export const RunRecordSchema = z.object({
   stopReason: StopReasonSchema.nullable(),
   error: IpcErrorSchema.nullable(),
   metrics: RunMetricsSchema.nullable(),
+  /** The sampling this run used (null: stored before sampling was recorded). */
+  sampling: SamplingSchema.nullable(),
   createdAt: z.string(),
   finishedAt: z.string().nullable(),
 });
@@ -275,7 +331,7 @@ export const SettingsSchema = z.object({
   chunkSize: z.number().int().min(16).max(8192),
   /** Default answer length cap (tokens). */
   maxTokens: z.number().int().min(1).max(8192),
-  /** 0 = greedy. */
+  /** Superseded by per-model sampling (sampling.get/set); runs no longer read it. Kept so stored settings still validate. */
   temperature: z.number().min(0).max(2),
   /** Preset used when a request names none. */
   defaultPresetId: PresetIdSchema,
@@ -351,6 +407,8 @@ export const requestSchemas = {
     recipe: RecipeSchema.optional(),
     /** Default: settings.maxTokens. */
     maxTokens: z.number().int().min(1).max(8192).optional(),
+    /** For this run only, over the model's sampling (sampling.get). */
+    sampling: SamplingPatchSchema.optional(),
     /**
      * Start cold: before the run, drop the document's cached state for this (model, recipe) — live
      * context and on-disk KV — so the whole document is read, and release the model's other live
@@ -367,12 +425,26 @@ export const requestSchemas = {
     question: z.string().trim().min(1).max(16_384),
     presetIds: z.array(PresetIdSchema).min(1).max(12),
     maxTokens: z.number().int().min(1).max(8192).optional(),
+    /** For these runs only; a null seed draws one seed shared by every compared run. */
+    sampling: SamplingPatchSchema.optional(),
     /** Every run reads the whole document: see runs.ask `cold`. */
     cold: z.boolean().optional(),
   }).strict(),
 
   'settings.get': Empty,
   'settings.set': SettingsSchema.partial().strict(),
+
+  /** Default: the selected model. */
+  'sampling.get': z.object({ modelId: IdSchema.optional() }).strict(),
+  /** Replaces the model's overrides ({} = back to its defaults). */
+  'sampling.set': z.object({ modelId: IdSchema.optional(), overrides: SamplingPatchSchema }).strict(),
+  'selection.get': Empty,
+  /** The model is chosen with models.select. */
+  'selection.set': z.object({
+    documentId: IdSchema.nullable().optional(),
+    presetIds: z.array(PresetIdSchema).max(16).optional(),
+    customRecipe: RecipeSchema.nullable().optional(),
+  }).strict(),
 } as const;
 
 export type Channel = keyof typeof requestSchemas;
@@ -417,6 +489,10 @@ export interface ResponseMap {
   'runs.compare': CompareStarted;
   'settings.get': Settings;
   'settings.set': Settings;
+  'sampling.get': SamplingInfo;
+  'sampling.set': SamplingInfo;
+  'selection.get': Selection;
+  'selection.set': Selection;
 }
 export type ResponseOf<C extends Channel> = ResponseMap[C];
 

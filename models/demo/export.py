@@ -19,17 +19,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from model import GGUF_BLOCK_TENSORS, GGUF_TENSORS_TOP, Config  # noqa: E402
 
-# Renders the fixed prompt format. The document goes in a system message (or in a user
-# message before the last one); the last user message is the question.
-CHAT_TEMPLATE = (
-    "{%- set ns = namespace(doc='') -%}"
-    "{%- for m in messages[:-1] -%}"
-    "{%- if m['role'] == 'system' or m['role'] == 'user' -%}"
-    "{%- set ns.doc = (ns.doc ~ '\\n\\n' ~ m['content']) if ns.doc else m['content'] -%}"
-    "{%- endif -%}"
-    "{%- endfor -%}"
-    "{{- 'Document:\\n' ~ ns.doc ~ '\\n\\nQuestion: ' ~ messages[-1]['content'] ~ '\\nAnswer:' -}}"
-)
+# Renders the fixed prompt format from the app's one user message, "{document}\n\nQuestion: {question}"
+# (native/addon/prompt.ts builds it): Document:\n{message}\nAnswer:  -- the layout data.build_prompt trains on.
+# An earlier template took the document from the messages before the last one, so the app's single
+# message rendered as "Document:\n\n\nQuestion: {document}..." and half the sample answers were wrong.
+CHAT_TEMPLATE = "{{- 'Document:\\n' ~ messages[-1]['content'] ~ '\\nAnswer:' -}}"
 
 
 def main():

@@ -45,7 +45,7 @@ export type FaLayers =
   | { kind: 'list'; layers: number[] };
 
 /**
- * An attention recipe (see SWAA.md). `window: null` is full attention in every layer.
+ * An attention recipe (see docs/swaa.md). `window: null` is full attention in every layer.
  * In an SWA layer key j is visible to query i iff j <= i and (i - j <= window or j < sinks).
  */
 export interface Recipe {

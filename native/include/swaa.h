@@ -1,7 +1,7 @@
 // swaa.h — the flat C API of the SWAA runtime.
 //
 // A small LLM inference runtime on ggml that implements Sliding Window Attention Adaptation
-// (see shared SWAA.md): windowed prefill with attention sinks, full-attention decode, interleaved
+// (see docs/swaa.md): windowed prefill with attention sinks, full-attention decode, interleaved
 // full-attention layers, and a KV cache that only keeps what a layer will ever read.
 //
 // Conventions (in the manner of llama.h):

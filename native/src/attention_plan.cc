@@ -1,4 +1,4 @@
-// Key-row selection and masks per chunk (SWAA.md semantics: key j visible to query i in an SWA
+// Key-row selection and masks per chunk (docs/swaa.md semantics: key j visible to query i in an SWA
 // layer iff j <= i and (i - j <= W or j < k)).
 #include "attention_plan.h"
 

@@ -1,7 +1,7 @@
 // The KV cache of one context. Two geometries:
 //   full layers  — one row per position, rows = n_ctx (a layer that ever attends fully);
 //   ring layers  — k sink rows, then a ring of R = W + chunk rows holding the most recent tokens
-//                  (a layer that never attends fully: SWAA.md's "what the paper leaves open").
+//                  (a layer that never attends fully: docs/swaa.md, "what the runtime adds").
 // Every ring layer uses the same slot mapping, so one host-side table of slot positions serves all.
 #pragma once
 

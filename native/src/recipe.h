@@ -29,7 +29,7 @@ struct ResolvedRecipe {
 // Validates and expands a recipe for a model with n_layer layers.
 Status resolve_recipe(const swaa_recipe & recipe, int32_t n_layer, ResolvedRecipe & out);
 
-// True if key position j is visible to query position i in an SWA layer (SWAA.md semantics).
+// True if key position j is visible to query position i in an SWA layer (docs/swaa.md semantics).
 inline bool swa_visible(int64_t i, int64_t j, int64_t window, int64_t sinks) {
     return j <= i && (i - j <= window || j < sinks);
 }

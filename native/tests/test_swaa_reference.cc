@@ -126,7 +126,7 @@ CaseResult run_case(const swaa_recipe & recipe, int chunk) {
     Visibility visible = [&](int l, int i, int j) {
         if (j > i) return false;
         if (layer_is_fa(recipe, n_layer, l, phase_at(i))) return true;
-        return i - j <= W || j < k;  // SWAA.md: j <= i and (i - j <= W or j < k)
+        return i - j <= W || j < k;  // docs/swaa.md: j <= i and (i - j <= W or j < k)
     };
     const auto want = reference_forward(f.ref, t, visible);
     for (size_t p = 0; p < want.size(); p++) {

@@ -8,6 +8,8 @@ import { ModelPanel } from './components/ModelPanel';
 import { RecipePanel } from './components/RecipePanel';
 import { AskBox } from './components/AskBox';
 import { Answers } from './components/Answers';
+import { Conversation } from './components/Conversation';
+import { SamplingPanel } from './components/SamplingPanel';
 import { ThemeToggle } from './components/ThemeToggle';
 import { ErrorNote } from './components/ErrorNote';
 
@@ -15,7 +17,7 @@ import { ErrorNote } from './components/ErrorNote';
 const Charts = lazy(() => import('./components/Charts').then((m) => ({ default: m.Charts })));
 
 export function App() {
-  const { runs, recipes } = useStores();
+  const { runs, recipes, sampling } = useStores();
   const documentId = useLibrary((s) => s.selectedId);
   const modelId = useModels((s) => selectedModel(s.models)?.id ?? null);
   const appError = useApp((s) => s.error);
@@ -25,6 +27,8 @@ export function App() {
   useEffect(() => { void runs.getState().loadHistory(documentId); }, [documentId, runs]);
   // Presets come resolved for the selected model, so they are read again when it changes.
   useEffect(() => { void recipes.getState().load(); }, [modelId, recipes]);
+  // Sampling is per model: its defaults and the person's changes follow the selected model.
+  useEffect(() => { if (modelId) void sampling.getState().load(); }, [modelId, sampling]);
 
   return (
     <div className="app">
@@ -49,6 +53,7 @@ export function App() {
         <main className="center">
           <AskBox />
           <Answers />
+          <Conversation />
           <Suspense fallback={<p className="muted">Loading charts…</p>}>
             <Charts />
           </Suspense>
@@ -56,6 +61,7 @@ export function App() {
         <div className="side">
           <ModelPanel />
           <RecipePanel />
+          <SamplingPanel />
         </div>
       </div>
       <DocumentViewer />

@@ -5,7 +5,7 @@
 export type {
   AppInfo, Channel, DocumentDetail, ErrorCode, DocumentSummary, EventName, EventOf, FaLayers, IpcErrorShape,
   Listener, MemoryEstimate, ModelSummary, Preset, PresetRecipe, PrefillPhase, Recipe, RequestOf, ResponseOf,
-  RunMetrics, RunRecord, RunStatus, Settings, SwaaBridge, Unsubscribe,
+  RunMetrics, RunRecord, RunStatus, Sampling, SamplingConfig, SamplingInfo, SamplingPatch, Selection, Settings, SwaaBridge, Unsubscribe,
 } from '../../electron/shared/contract';
 
 /** Raw prefill facts (done, total, elapsed), as the runtime and the run.progress event carry them. */

@@ -136,7 +136,7 @@ export function scriptedRuntime(): Runtime {
         buildPrompt: (document, question) => {
           const documentTokens = tokenize(document);
           const questionTokens = tokenize(`Question: ${question} Answer:`);
-          return { documentTokens, questionTokens, text: `${document}\nQuestion: ${question}\nAnswer:` };
+          return { documentTokens, questionTokens, text: `${document}\nQuestion: ${question}\nAnswer:`, documentStart: 0, questionStart: document.length + 1 };
         },
         createContext: (o) => new ScriptedContext(o.contextSize ?? 4096),
         dispose: () => undefined,

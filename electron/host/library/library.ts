@@ -4,9 +4,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type {
-  DocumentDetail, DocumentSummary, IpcErrorShape, Recipe, RunMetrics, RunRecord, RunStatus, Settings,
+  DocumentDetail, DocumentSummary, IpcErrorShape, Recipe, RunMetrics, RunRecord, RunStatus, Sampling, Settings,
 } from '../../shared/contract.js';
-import { RecipeSchema, RunMetricsSchema, SettingsSchema } from '../../shared/contract.js';
+import { RecipeSchema, RunMetricsSchema, SamplingSchema, SettingsSchema } from '../../shared/contract.js';
 import type { IngestedDocument } from '../documents/ingest.js';
 import { openDatabase, type Db } from './db.js';
 
@@ -50,6 +50,7 @@ export interface NewRun {
   presetId: string | null;
   recipe: Recipe;
   maxTokens: number;
+  sampling: Sampling;
 }
 
 export interface RunResult {
@@ -67,7 +68,7 @@ interface DocumentRow {
 interface RunRow {
   id: string; document_id: string; model_id: string; compare_id: string | null; question: string; preset_id: string | null;
   recipe: string; max_tokens: number; status: RunStatus; answer: string; stop_reason: RunRecord['stopReason'];
-  error: string | null; metrics: string | null; created_at: string; finished_at: string | null;
+  error: string | null; metrics: string | null; sampling: string | null; created_at: string; finished_at: string | null;
 }
 
 const now = () => new Date().toISOString();
@@ -173,9 +174,9 @@ export class Library {
   createRun(r: NewRun): RunRecord {
     const id = randomUUID();
     const conv = this.db.prepare('SELECT id FROM conversations WHERE document_id = ? ORDER BY created_at LIMIT 1').get(r.documentId) as { id: string } | undefined;
-    this.db.prepare(`INSERT INTO runs (id, document_id, conversation_id, model_id, compare_id, question, preset_id, recipe, max_tokens, status, created_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?)`).run(id, r.documentId, conv?.id ?? null, r.modelId, r.compareId,
-      r.question, r.presetId, JSON.stringify(r.recipe), r.maxTokens, now());
+    this.db.prepare(`INSERT INTO runs (id, document_id, conversation_id, model_id, compare_id, question, preset_id, recipe, max_tokens, sampling, status, created_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?)`).run(id, r.documentId, conv?.id ?? null, r.modelId, r.compareId,
+      r.question, r.presetId, JSON.stringify(r.recipe), r.maxTokens, JSON.stringify(r.sampling), now());
     return this.run(id)!;
   }
 
@@ -279,6 +280,7 @@ function toRun(r: RunRow): RunRecord {
     id: r.id, documentId: r.document_id, modelId: r.model_id, compareId: r.compare_id, question: r.question,
     presetId: r.preset_id, recipe: RecipeSchema.parse(JSON.parse(r.recipe)), maxTokens: r.max_tokens, status: r.status,
     answer: r.answer, stopReason: r.stop_reason, error: r.error ? (JSON.parse(r.error) as IpcErrorShape) : null,
-    metrics: r.metrics ? RunMetricsSchema.parse(JSON.parse(r.metrics)) : null, createdAt: r.created_at, finishedAt: r.finished_at,
+    metrics: r.metrics ? RunMetricsSchema.parse(JSON.parse(r.metrics)) : null,
+    sampling: r.sampling ? SamplingSchema.parse(JSON.parse(r.sampling)) : null, createdAt: r.created_at, finishedAt: r.finished_at,
   };
 }

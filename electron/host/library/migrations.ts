@@ -77,4 +77,10 @@ export const MIGRATIONS: readonly string[] = [
     last_used_at INTEGER NOT NULL
   );
   `,
+  // 2: the sampling each run used (JSON of Sampling), so a run can be repeated exactly; NULL for runs
+  // stored before. Runs of a document in question order are its conversation: index that read.
+  `
+  ALTER TABLE runs ADD COLUMN sampling TEXT;
+  CREATE INDEX runs_by_conversation ON runs(conversation_id, created_at);
+  `,
 ];

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { demoModelPath, missingPrerequisite } from '../../../native/tests/ts/fixtures.js';
 import { ReferenceEngine, SwaaEngine } from '../../../native/tests/parity/engines.js';
 import { makeHeldout } from './heldout.js';
-import { buildPromptText } from './prompt.js';
+import { buildQaPrompt } from '../../../native/addon/prompt.js';
 
 const skip = missingPrerequisite() ?? (existsSync(demoModelPath) ? null : 'no demo model');
 if (skip) console.log(`# skipped: ${skip}`);
@@ -26,7 +26,7 @@ test('demo model: our runtime and llama.cpp give the same greedy answers under f
     assert.equal(ref.addBos, ours.addBos, 'BOS handling');
     for (const d of docs) {
       const q = d.questions[0];
-      const text = buildPromptText(d.document, q.question);
+      const text = buildQaPrompt(ours.model, d.document, q.question).text; // the app's prompt
       const tokens = ref.tokenize(text);
       assert.deepEqual(ours.tokenize(text), tokens, `tokenization of held-out document ${d.length}/${d.index}`);
       const a = await ref.greedy(tokens, MAX_TOKENS);

@@ -10,6 +10,8 @@ import { createLibraryStore, type LibraryState, type LibraryStore } from '../sto
 import { createModelStore, type ModelState, type ModelStore } from '../stores/modelStore';
 import { createRecipeStore, type RecipeState, type RecipeStore } from '../stores/recipeStore';
 import { createRunStore, type RunState, type RunStore } from '../stores/runStore';
+import { createSamplingStore, type SamplingState, type SamplingStore } from '../stores/samplingStore';
+import { syncSelection } from '../stores/selectionSync';
 
 export interface Stores {
   bridge: SwaaBridge;
@@ -18,6 +20,7 @@ export interface Stores {
   models: ModelStore;
   recipes: RecipeStore;
   runs: RunStore;
+  sampling: SamplingStore;
 }
 
 export function createStores(bridge: SwaaBridge): Stores {
@@ -28,6 +31,7 @@ export function createStores(bridge: SwaaBridge): Stores {
     models: createModelStore(bridge),
     recipes: createRecipeStore(bridge),
     runs: createRunStore(bridge),
+    sampling: createSamplingStore(bridge),
   };
 }
 
@@ -40,6 +44,7 @@ export function StoresProvider({ stores, children }: { stores: Stores; children:
       stores.library.getState().listen(),
       stores.models.getState().listen(),
       stores.runs.getState().listen(),
+      syncSelection(stores.bridge, stores.library, stores.recipes),
     ];
     void stores.app.getState().load();
     void stores.library.getState().refresh();
@@ -60,3 +65,4 @@ export const useLibrary = <T,>(sel: (s: LibraryState) => T): T => useStore(useSt
 export const useModels = <T,>(sel: (s: ModelState) => T): T => useStore(useStores().models, sel);
 export const useRecipes = <T,>(sel: (s: RecipeState) => T): T => useStore(useStores().recipes, sel);
 export const useRuns = <T,>(sel: (s: RunState) => T): T => useStore(useStores().runs, sel);
+export const useSampling = <T,>(sel: (s: SamplingState) => T): T => useStore(useStores().sampling, sel);

@@ -1,12 +1,16 @@
-/** The answer area: the focused run, or a comparison's runs side by side with a table of their numbers. */
+/**
+ * The answer area of the selected document: its focused run, or a comparison's runs side by side
+ * with a table of their numbers. Another document's answers are not shown here.
+ */
 import { useShallow } from 'zustand/react/shallow';
-import { useRuns, useRecipes } from '../bridge/stores';
+import { useLibrary, useRuns, useRecipes } from '../bridge/stores';
 import { RunCard } from './RunCard';
 import { MetricCells, MetricHeaders } from './MetricCells';
 import { comparisonRows } from '../lib/chartData';
 
 export function Answers() {
-  const focus = useRuns((s) => s.focus);
+  const documentId = useLibrary((s) => s.selectedId);
+  const focus = useRuns((s) => (documentId ? s.focusByDocument[documentId] ?? null : null));
   if (!focus) {
     return <p className="muted empty">Ask a question to see the answer stream here, with what it cost.</p>;
   }

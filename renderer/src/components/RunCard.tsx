@@ -7,6 +7,7 @@ import { PrefillBar } from './PrefillBar';
 import { isFinished, runPhase, type RunView } from '../stores/runStore';
 import type { PrefillPhase } from '../contract';
 import { formatMs } from '../lib/format';
+import { samplingShort } from '../lib/samplingText';
 import { cacheLabel, stopNote } from '../../../electron/shared/run-facts';
 
 const PHASES: PrefillPhase[] = ['load', 'document', 'question'];
@@ -59,6 +60,8 @@ export function RunCard({ runId }: { runId: string }) {
           </button>
         )}
       </header>
+      {run.question && <p className="run-question" data-testid="run-question"><span className="sr-only">Question: </span>{run.question}</p>}
+      {run.record?.sampling && <p className="muted small-text run-sampling">Sampling: {samplingShort(run.record.sampling)}</p>}
       {run.status === 'pending' && <p className="muted">Waiting for the engine…</p>}
       {!finished && phase !== 'decode' && PHASES.map((p) => {
         const progress = run.progress[p];

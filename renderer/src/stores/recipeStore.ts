@@ -34,6 +34,8 @@ export interface RecipeState {
   setFaLayers(faLayers: FaLayers): void;
   /** Starts the custom recipe from a preset's recipe and toggles it on. */
   customFrom(recipe: Recipe): void;
+  /** Puts back a saved choice (selection.get); ids the presets no longer have are dropped. */
+  restore(chosen: readonly string[], custom: Recipe | null): void;
 }
 
 export function createRecipeStore(bridge: StoreBridge) {
@@ -60,6 +62,14 @@ export function createRecipeStore(bridge: StoreBridge) {
     choose(id) { set({ chosen: [id] }); },
     editCustom(patch) { set((s) => ({ custom: { ...s.custom, ...patch } })); },
     setFaLayers(faLayers) { set((s) => ({ custom: { ...s.custom, faLayers } })); },
+    restore(chosen, custom) {
+      set((s) => {
+        const known = new Set([...s.presets.map((p) => p.id), CUSTOM_ID]);
+        // Before the presets are loaded every id is kept: load() filters them.
+        const kept = s.presets.length > 0 ? chosen.filter((id) => known.has(id)) : [...chosen];
+        return { chosen: kept.length > 0 ? kept : s.chosen, custom: custom ?? s.custom };
+      });
+    },
     customFrom(recipe) {
       set((s) => ({
         custom: structuredClone(recipe),

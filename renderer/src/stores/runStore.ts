@@ -38,7 +38,10 @@ export type RunFocus =
 
 export interface RunState {
   runs: Record<string, RunView>;
+  /** The latest run or comparison started or opened, on any document. */
   focus: RunFocus | null;
+  /** What the answer area shows for each document: an answer belongs to its document. */
+  focusByDocument: Record<string, RunFocus>;
   /** Stored runs of `historyDocumentId`, newest first. */
   history: RunRecord[];
   historyDocumentId: string | null;
@@ -53,6 +56,8 @@ export interface RunState {
    */
   compare(request: RequestOf<'runs.compare'>, custom?: Recipe): Promise<string | null>;
   cancel(runId: string): Promise<void>;
+  /** Shows a stored run (from the runs table or the conversation) as the document's answer card. */
+  openRun(record: RunRecord): void;
   loadHistory(documentId: string | null): Promise<void>;
   listen(): Unsubscribe;
 }
@@ -94,6 +99,11 @@ export function createRunStore(bridge: StoreBridge) {
       });
     }
 
+    /** Shows `f` in the answer area of `documentId`. */
+    function focusOn(documentId: string, f: RunFocus): void {
+      set((s) => ({ focus: f, focusByDocument: { ...s.focusByDocument, [documentId]: f } }));
+    }
+
     function onDone({ runId, run: record }: EventOf<'run.done'>): void {
       update(runId, () => ({
         status: statusOf(record), answer: record.answer, record, cancelling: false,
@@ -109,6 +119,7 @@ export function createRunStore(bridge: StoreBridge) {
     return {
       runs: {},
       focus: null,
+      focusByDocument: {},
       history: [],
       historyDocumentId: null,
       submitting: false,
@@ -122,7 +133,7 @@ export function createRunStore(bridge: StoreBridge) {
             documentId: request.documentId, question: request.question,
             presetId: request.presetId ?? null, recipe: request.recipe ?? null,
           }));
-          set({ focus: { kind: 'single', runId } });
+          focusOn(request.documentId, { kind: 'single', runId });
           return runId;
         } catch (e) {
           set({ submitError: describeError(e) });
@@ -139,14 +150,14 @@ export function createRunStore(bridge: StoreBridge) {
             update(runId, () => ({ documentId: request.documentId, question: request.question, presetId, compareId }));
           }
           const runIds = runs.map((r) => r.runId);
-          set({ focus: { kind: 'compare', compareId, runIds } });
+          focusOn(request.documentId, { kind: 'compare', compareId, runIds });
           if (custom) {
             const { runId } = await bridge.invoke('runs.ask', {
               documentId: request.documentId, modelId: request.modelId, question: request.question,
               recipe: custom, maxTokens: request.maxTokens, cold: request.cold,
             });
             update(runId, () => ({ documentId: request.documentId, question: request.question, recipe: custom }));
-            set({ focus: { kind: 'compare', compareId, runIds: [...runIds, runId] } });
+            focusOn(request.documentId, { kind: 'compare', compareId, runIds: [...runIds, runId] });
           }
           return compareId;
         } catch (e) {
@@ -165,6 +176,15 @@ export function createRunStore(bridge: StoreBridge) {
         } catch (e) {
           update(runId, () => ({ cancelling: false, error: describeError(e) }));
         }
+      },
+      openRun(record) {
+        update(record.id, (run) => ({
+          status: statusOf(record), answer: record.answer, record, documentId: record.documentId, question: record.question,
+          presetId: record.presetId, recipe: record.recipe, compareId: record.compareId,
+          tokenCount: Math.max(run.tokenCount, record.metrics?.decodeTokens ?? 0),
+          error: record.error ? describeError(record.error) : null,
+        }));
+        focusOn(record.documentId, { kind: 'single', runId: record.id });
       },
       async loadHistory(documentId) {
         set({ historyDocumentId: documentId, history: [], historyError: null });

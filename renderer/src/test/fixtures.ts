@@ -1,8 +1,10 @@
 /** Plain records shaped like the contract's, for unit tests. */
-import type { DocumentSummary, ModelSummary, Preset, Recipe, RunMetrics, RunRecord } from '../contract';
+import type { DocumentSummary, ModelSummary, Preset, Recipe, RunMetrics, RunRecord, Sampling } from '../contract';
 
 export const FULL: Recipe = { window: null, sinks: 0, faLayers: { kind: 'none' }, faDecode: false, questionFa: false };
 export const SWA_ODD: Recipe = { window: 2048, sinks: 100, faLayers: { kind: 'odd' }, faDecode: true, questionFa: false };
+
+export const GREEDY: Sampling = { temperature: 0, topK: 40, topP: 0.95, minP: 0.05, repeatPenalty: 1, repeatLastN: 64, seed: 7 };
 
 export function doc(id: string, over: Partial<DocumentSummary> = {}): DocumentSummary {
   return {
@@ -36,7 +38,7 @@ export function metrics(over: Partial<RunMetrics> = {}): RunMetrics {
 export function record(id: string, over: Partial<RunRecord> = {}): RunRecord {
   return {
     id, documentId: 'd1', modelId: 'm1', compareId: null, question: 'q?', presetId: 'full', recipe: FULL,
-    maxTokens: 64, status: 'done', answer: 'an answer', stopReason: 'eog', error: null, metrics: metrics(),
+    maxTokens: 64, status: 'done', answer: 'an answer', stopReason: 'eog', error: null, metrics: metrics(), sampling: GREEDY,
     createdAt: '2026-11-25T00:00:00Z', finishedAt: '2026-11-25T00:00:01Z', ...over,
   };
 }
