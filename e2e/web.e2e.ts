@@ -245,6 +245,19 @@ else describe('SWAA Desk in the browser (npm run web)', () => {
     await assertLayout('compare');
   });
 
+  it('compares cold: every run reads the whole document, and the chart table matches the comparison table', async () => {
+    // The presets were just run on this document, so without "Start cold" they would be cached.
+    await page.locator('[data-testid="cold"]').check();
+    await ask(QUESTION);
+    await page.locator('[data-testid="compare"]').waitFor();
+    await waitForRuns('done', 3);
+    const cells = (sel: string) => page.$$eval(`${sel} tbody tr`, (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((c) => c.textContent)));
+    const compare = await cells('[data-testid="compare-table"]');
+    assert.deepEqual(compare.map((r) => r[0]), ['cold (forced)', 'cold (forced)', 'cold (forced)']);
+    assert.deepEqual(await cells('[data-testid="charts"] table.sr-only'), compare);
+    await page.locator('[data-testid="cold"]').uncheck();
+  });
+
   it('edits a custom recipe on the layer strip and asks with it', async () => {
     await choosePresets([]);
     await page.click('button[data-preset="custom"]');

@@ -1,5 +1,5 @@
 /**
- * `npm run ask -- --doc FILE --question "…" [--preset NAME] [--model FILE] [--compare a,b,c] [--temperature T --seed N …]`
+ * `npm run ask -- --doc FILE --question "…" [--preset NAME] [--model FILE] [--compare a,b,c] [--cold] [--temperature T --seed N …]`
  * Terminal question answering on the engine host (in-process): streams the answer with a prefill
  * progress bar (tokens/s, ETA) and prints every metric; --compare runs several presets side by side.
  * Ctrl-C cancels the run (a second Ctrl-C quits).
@@ -12,7 +12,7 @@ import type { AnyEvent, RunRecord } from '../shared/contract.js';
 import { toIpcError } from '../shared/contract.js';
 import { startHost } from '../host/start-host.js';
 import { defaultDataDir } from '../host/paths.js';
-import { contextReport, measuredRuns, metricsTable, overflowAdvice, progressLine, recipeText } from './format.js';
+import { contextReport, measuredRuns, metricsTable, overflowAdvice, progressLine, recipeText, stopLine } from './format.js';
 import { samplingArgOptions, samplingFromArgs, samplingText } from './sampling-args.js';
 
 const USAGE = `usage: npm run ask -- --doc FILE --question "…" [options]
@@ -31,6 +31,8 @@ const USAGE = `usage: npm run ask -- --doc FILE --question "…" [options]
   --repeat-penalty R   above 1 discourages repeating recent tokens (1 = off)
   --repeat-last-n N    how many recent tokens the repeat penalty looks at
   --seed N|random      the draw's seed; the same seed repeats an answer
+  --cold               drop the document's cached state (memory and disk) first, so every run reads
+                       the whole document; without it a cached run is labelled "cached" in the table
   --fresh              use a throw-away library (no saved KV caches)
   --list-presets       print the presets and exit`;
 
@@ -39,7 +41,7 @@ async function main(): Promise<number> {
     options: {
       doc: { type: 'string' }, question: { type: 'string' }, preset: { type: 'string' }, compare: { type: 'string' },
       model: { type: 'string' }, 'max-tokens': { type: 'string' }, context: { type: 'string' }, threads: { type: 'string' },
-      fresh: { type: 'boolean' }, 'list-presets': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      fresh: { type: 'boolean' }, cold: { type: 'boolean' }, 'list-presets': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       ...samplingArgOptions,
     },
   });
@@ -130,6 +132,8 @@ async function main(): Promise<number> {
     }
     const maxTokens = values['max-tokens'] ? Number(values['max-tokens']) : undefined;
     const sampling = samplingFromArgs(values);
+    const cold = values.cold === true ? true : undefined;
+    const printStop = (run: RunRecord) => { const line = stopLine(run); if (line) err.write(`${line}\n`); };
 
     const waitRun = (runId: string) => new Promise<RunRecord>((resolve, reject) => {
       runs.set(runId, { resolve, reject });
@@ -138,7 +142,7 @@ async function main(): Promise<number> {
     });
     if (values.compare) {
       const presetIds = values.compare.split(',').map((s) => s.trim()).filter(Boolean);
-      const started = await host.call('runs.compare', { documentId: doc.id, modelId, question: values.question, presetIds, maxTokens, sampling });
+      const started = await host.call('runs.compare', { documentId: doc.id, modelId, question: values.question, presetIds, maxTokens, sampling, cold });
       const waits = started.runs.map((r) => ({ ...r, done: waitRun(r.runId) }));
       const results: RunRecord[] = [];
       for (const r of waits) {
@@ -149,7 +153,7 @@ async function main(): Promise<number> {
         clearProgress();
         process.stdout.write('\n');
         if (run?.sampling) err.write(`sampling: ${samplingText(run.sampling)}\n`);
-        if (run) results.push(run);
+        if (run) { printStop(run); results.push(run); }
       }
       activeRun = null;
       // No table of dashes when nothing ran to the end.
@@ -157,13 +161,15 @@ async function main(): Promise<number> {
       if (measured.length > 0) console.log(`\n${metricsTable(measured)}`);
       return results.length === waits.length ? 0 : 1;
     }
-    const { runId } = await host.call('runs.ask', { documentId: doc.id, modelId, question: values.question, presetId: values.preset, maxTokens, sampling });
+    const { runId } = await host.call('runs.ask', { documentId: doc.id, modelId, question: values.question, presetId: values.preset, maxTokens, sampling, cold });
     streamingRun = runId;
     activeRun = runId;
     const run = await waitRun(runId);
     activeRun = null;
     clearProgress();
-    process.stdout.write('\n\n');
+    process.stdout.write('\n');
+    printStop(run);
+    process.stdout.write('\n');
     // The sampling the run used, seed included: enough to repeat it with the same flags.
     if (run.sampling) err.write(`sampling: ${samplingText(run.sampling)}\n`);
     if (measuredRuns([run]).length > 0) console.log(metricsTable([run]));

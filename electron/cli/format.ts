@@ -1,6 +1,7 @@
 /** Pure text formatting for the terminal: progress bar with rate and ETA, metrics tables. */
 import type { ContextOverflow, PresetRecipe, RunRecord, RunMetrics } from '../shared/contract.js';
 import { neededContext } from '../host/handlers/context.js';
+import { cacheLabel, runAddedBytes, stopNote } from '../shared/run-facts.js';
 
 export function formatBytes(b: number): string {
   if (b < 1024) return `${b} B`;
@@ -34,7 +35,8 @@ type Row = [label: string, value: (m: RunMetrics) => string];
 const ROWS: Row[] = [
   ['document tokens', (m) => m.documentTokens.toLocaleString('en')],
   ['question tokens', (m) => m.questionTokens.toLocaleString('en')],
-  ['document cached', (m) => (m.restoredFromDisk ? 'yes (disk)' : m.documentCached ? 'yes (memory)' : 'no')],
+  // Cached runs measure only the question: a comparison must say which runs read the whole document.
+  ['document', (m) => cacheLabel(m)],
   ['prefill tokens', (m) => m.prefillTokens.toLocaleString('en')],
   ['prefill', (m) => formatMs(m.prefillMs)],
   ['prefill speed', (m) => `${Math.round(m.prefillTokPerS).toLocaleString('en')} tok/s`],
@@ -46,11 +48,31 @@ const ROWS: Row[] = [
   ['KV cache', (m) => formatBytes(m.kvBytes)],
   ['compute buffers', (m) => formatBytes(m.computeBytes)],
   ['device memory', (m) => formatBytes(m.deviceBytes)],
-  ['peak RSS', (m) => formatBytes(m.peakRssBytes)],
+  ['peak memory (run)', (m) => peakText(m)],
   ['attention rows (doc)', (m) => m.attnRowsDocument.toLocaleString('en')],
   ['context', (m) => `${m.contextSize.toLocaleString('en')} tok`],
   ['backend / threads', (m) => `${m.backend} / ${m.threads}`],
 ];
+
+/** "312.0 MiB (+48.0 MiB)": the engine process's peak during the run, and what the run added to it. */
+export function peakText(m: RunMetrics): string {
+  const added = runAddedBytes(m);
+  return added === null ? `${formatBytes(m.peakRssBytes)} (process)` : `${formatBytes(m.peakRssBytes)} (+${formatBytes(added)})`;
+}
+
+/** The run's status, with why the answer stopped early when it did. */
+export function statusText(r: Pick<RunRecord, 'status' | 'stopReason' | 'maxTokens'>): string {
+  const note = stopNote(r);
+  return note ? `${r.status}, ${note.replace(/^stopped /, '')}` : r.status;
+}
+
+/** A line for under a streamed answer that was cut short, with what to change; null otherwise. */
+export function stopLine(r: Pick<RunRecord, 'stopReason' | 'maxTokens'>): string | null {
+  const note = stopNote(r);
+  if (!note) return null;
+  return r.stopReason === 'maxTokens' ? `[${note}: the answer may be cut short; raise --max-tokens]`
+    : `[${note}: raise --context]`;
+}
 
 export function recipeText(r: PresetRecipe): string {
   if (r.window === null) return 'full attention';
@@ -65,7 +87,7 @@ export function metricsTable(runs: RunRecord[]): string {
   const header = ['', ...runs.map((r) => r.presetId ?? 'custom')];
   const body: string[][] = [
     ['recipe', ...runs.map((r) => recipeText(r.recipe))],
-    ['status', ...runs.map((r) => r.status + (r.stopReason ? ` (${r.stopReason})` : ''))],
+    ['status', ...runs.map((r) => statusText(r))],
     ...ROWS.map(([label, f]) => [label, ...runs.map((r) => (r.metrics ? f(r.metrics) : '-'))]),
   ];
   const rows = [header, ...body];

@@ -17,6 +17,8 @@ import { ingestBytes, ingestFile } from './documents/ingest.js';
 import { Library, type StoredModel } from './library/library.js';
 import { EnginePool } from './engine/pool.js';
 import { findPreset, loadPresets, resolveRecipe, type PresetsFile } from './engine/presets.js';
+import { measureRun } from './engine/run-memory.js';
+import { dropLiveState, dropSavedState, withRunMemory } from './engine/run-scope.js';
 import type { ModelInfo, Runtime, RunReport, RuntimeContext } from './engine/runtime.js';
 import { randomSeed, runSampling, samplerOptions, samplingInfo, setSamplingOverrides } from './sampling.js';
 import { getSelection, setSelection } from './selection.js';
@@ -53,6 +55,8 @@ export interface HostOptions {
 interface Job {
   run: RunRecord;
   abort: AbortController;
+  /** Drop the document's cached state for the run's model and recipe before it starts. */
+  cold: boolean;
 }
 
 const FULL_ATTENTION: Recipe = { window: null, sinks: 0, faLayers: { kind: 'none' }, faDecode: false, questionFa: false };
@@ -195,7 +199,7 @@ export class EngineHost {
         const seed = r.sampling?.seed !== undefined ? r.sampling.seed : effective.seed;
         const sampling = { ...r.sampling, seed: seed ?? randomSeed() };
         for (const presetId of r.presetIds) {
-          const run = await this.enqueue({ documentId: r.documentId, modelId: r.modelId, question: r.question, presetId, maxTokens: r.maxTokens, compareId, sampling });
+          const run = await this.enqueue({ documentId: r.documentId, modelId: r.modelId, question: r.question, presetId, maxTokens: r.maxTokens, compareId, sampling, cold: r.cold });
           runs.push({ presetId, runId: run.id });
         }
         return { compareId, runs };
@@ -356,7 +360,7 @@ export class EngineHost {
   }
 
   private async enqueue(r: { documentId: string; modelId?: string; question: string; presetId?: string; recipe?: Recipe;
-    maxTokens?: number; compareId: string | null; sampling?: SamplingPatch }): Promise<RunRecord> {
+    maxTokens?: number; compareId: string | null; sampling?: SamplingPatch; cold?: boolean }): Promise<RunRecord> {
     this.requireRuntime();
     if (!this.library.documentSummary(r.documentId)) throw new IpcError('NOT_FOUND', 'no such document');
     const stored = this.storedModel(r.modelId ?? this.selectedModelId());
@@ -376,7 +380,7 @@ export class EngineHost {
     const run = this.library.createRun({ documentId: r.documentId, modelId: stored.id, compareId: r.compareId,
       question: r.question, presetId, recipe, maxTokens: r.maxTokens ?? settings.maxTokens,
       sampling: runSampling(samplingInfo(this.library, stored).effective, r.sampling) });
-    this.queue.push({ run, abort: new AbortController() });
+    this.queue.push({ run, abort: new AbortController(), cold: r.cold ?? false });
     this.opts.emit('run.started', { runId: run.id, documentId: run.documentId, modelId: run.modelId, compareId: run.compareId,
       presetId: run.presetId, recipe: run.recipe, question: run.question });
     void this.drain();
@@ -412,12 +416,15 @@ export class EngineHost {
   }
 
   private async execute(job: Job): Promise<void> {
-    const { run, abort } = job;
+    const { run, abort, cold } = job;
     let answer = '';
     try {
-      const result = await this.runAsk(run, abort.signal, (text) => { answer += text; });
+      if (cold) dropLiveState(this.pool, run.modelId);
+      // Runs execute one at a time, so the process's peak while this one lasts is its own.
+      const { value: result, memory } = await measureRun(() => this.runAsk(run, abort.signal, (text) => { answer += text; }, cold));
+      const metrics = withRunMemory(result.metrics, memory, cold);
       const status = result.stopReason === 'cancelled' ? 'cancelled' : 'done';
-      const done = this.library.finishRun(run.id, { status, answer: result.answer, stopReason: result.stopReason, error: null, metrics: result.metrics });
+      const done = this.library.finishRun(run.id, { status, answer: result.answer, stopReason: result.stopReason, error: null, metrics });
       this.opts.emit('run.done', { runId: run.id, run: done! });
     } catch (err) {
       const e = toIpcError(err);
@@ -432,7 +439,7 @@ export class EngineHost {
     this.opts.emit('library.changed', { kind: 'runs' });
   }
 
-  private async runAsk(run: RunRecord, signal: AbortSignal, onText: (t: string) => void):
+  private async runAsk(run: RunRecord, signal: AbortSignal, onText: (t: string) => void, cold = false):
     Promise<{ answer: string; stopReason: NonNullable<RunRecord['stopReason']>; metrics: RunMetrics }> {
     const pool = this.pool!;
     const stored = this.storedModel(run.modelId);
@@ -454,6 +461,7 @@ export class EngineHost {
     }
     const ctxOptions = { contextSize: settings.contextSize, chunkSize: settings.chunkSize, threads: settings.threads, recipe: run.recipe };
     const cacheKey = kvCacheKey(model.hash, { contextSize: ctxOptions.contextSize, chunkSize: ctxOptions.chunkSize, recipe: ctxOptions.recipe }, prompt.documentTokens);
+    if (cold) dropSavedState(this.library, cacheKey);
     let restored = false;
     let entry = pool.context(stored.id, model, ctxOptions, prompt.documentTokens);
     if (!entry.ctx.holdsDocument(prompt.documentTokens)) {

@@ -238,8 +238,22 @@ export const RunMetricsSchema = z.object({
   restoredFromDisk: z.boolean(),
   kvBytes: z.number(),
   computeBytes: z.number(),
+  /** Backend device memory (weights + KV + compute on the GPU); 0 when the run used no device. */
   deviceBytes: z.number(),
+  /**
+   * Peak resident memory of the engine process during this run only (model load included): the kernel
+   * high-water mark reset at the run's start where the OS allows (Linux), else RSS sampled while the
+   * run lasts (electron/host/engine/run-memory.ts). It counts everything resident in that process:
+   * weights, this run's KV and compute buffers, and other contexts kept alive for re-asking.
+   * Runs stored before `peakRssMethod` existed hold the process's all-time peak instead.
+   */
   peakRssBytes: z.number(),
+  /** Resident memory when the run started: peakRssBytes minus this is what the run itself added. */
+  rssAtStartBytes: z.number().optional(),
+  /** How peakRssBytes was measured; absent on runs stored before it was run-scoped. */
+  peakRssMethod: z.enum(['highWaterMark', 'sampled']).optional(),
+  /** The run was asked to start cold (`cold: true`): the document's cached state was dropped first. */
+  forcedCold: z.boolean().optional(),
   attnRowsDocument: z.number(),
   attnRowsQuestion: z.number(),
   attnRowsDecode: z.number(),
@@ -438,6 +452,12 @@ export const requestSchemas = {
     maxTokens: z.number().int().min(1).max(8192).optional(),
     /** For this run only, over the model's sampling (sampling.get). */
     sampling: SamplingPatchSchema.optional(),
+    /**
+     * Start cold: before the run, drop the document's cached state for this (model, recipe) — live
+     * context and on-disk KV — so the whole document is read, and release the model's other live
+     * contexts so the run's peak memory is its own. Default false (reuse what is cached).
+     */
+    cold: z.boolean().optional(),
   }).strict().refine((r) => !(r.presetId && r.recipe), { message: 'give presetId or recipe, not both' }),
   'runs.cancel': z.object({ runId: IdSchema }).strict(),
   'runs.list': z.object({ documentId: IdSchema, limit: z.number().int().min(1).max(1000).optional() }).strict(),
@@ -450,6 +470,8 @@ export const requestSchemas = {
     maxTokens: z.number().int().min(1).max(8192).optional(),
     /** For these runs only; a null seed draws one seed shared by every compared run. */
     sampling: SamplingPatchSchema.optional(),
+    /** Every run reads the whole document: see runs.ask `cold`. */
+    cold: z.boolean().optional(),
   }).strict(),
 
   'settings.get': Empty,

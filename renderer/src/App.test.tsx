@@ -118,7 +118,39 @@ describe('the window', () => {
     });
     const rows = [...view.container.querySelectorAll('[data-testid="compare-table"] tbody tr')].map((r) => r.textContent);
     view.unmount();
-    expect(rows).toEqual(['FULL1.50 s2,020 tok/s100 tok/s1.00 MiB64.0 MiB', 'SWAA-ODD……………']);
+    expect(rows).toEqual(['FULLcold1.50 s2,020 tok/s100 tok/s1.00 MiB64.0 MiB', 'SWAA-ODD………………']);
+  });
+
+  it('labels cached and cold runs, says when a run hit the token limit, and the chart table matches the comparison table', async () => {
+    const { stores, bridge } = await loadedStores();
+    const view = await render(<StoresProvider stores={stores}><App /></StoresProvider>);
+    await act(() => stores.library.getState().open('d1'));
+    await act(async () => {
+      await stores.runs.getState().compare({ documentId: 'd1', question: 'Who?', presetIds: ['full', 'swaa-odd'], cold: true });
+    });
+    await act(async () => {
+      bridge.emit('run.done', { runId: 'c0', run: record('c0', { presetId: 'full', compareId: 'c1',
+        metrics: metrics({ timeToFirstTokenMs: 1500, forcedCold: true, peakRssBytes: 96 << 20, rssAtStartBytes: 64 << 20 }) }) });
+      bridge.emit('run.done', { runId: 'c1', run: record('c1', { presetId: 'swaa-odd', compareId: 'c1', stopReason: 'maxTokens', maxTokens: 64,
+        metrics: metrics({ documentCached: true, timeToFirstTokenMs: 40 }) }) });
+    });
+    const cells = (sel: string) => [...view.container.querySelectorAll(`${sel} tbody tr`)].map((r) => [...r.querySelectorAll('td')].map((c) => c.textContent));
+    const compareCells = cells('[data-testid="compare-table"]');
+    const chartCells = cells('[data-testid="charts"] table.sr-only');
+    const stopChips = [...view.container.querySelectorAll('[data-testid="compare-table"] [data-testid="stop-chip"]')].map((c) => c.textContent);
+    const stopNotes = [...view.container.querySelectorAll('[data-testid="stop-note"]')].map((c) => c.textContent);
+    const coldChips = [...view.container.querySelectorAll('[data-testid="document-cold"]')].map((c) => c.textContent);
+    view.unmount();
+    expect(compareCells).toEqual([
+      ['cold (forced)', '1.50 s', '2,020 tok/s', '100 tok/s', '1.00 MiB', '96.0 MiB (+32.0 MiB)'],
+      ['cached (memory)', '40 ms', '2,020 tok/s', '100 tok/s', '1.00 MiB', '64.0 MiB'],
+    ]);
+    expect(chartCells).toEqual(compareCells);
+    expect(stopChips).toEqual(['token limit']);
+    expect(stopNotes).toHaveLength(1);
+    expect(stopNotes[0]).toMatch(/^Stopped at the 64-token limit — the answer may be cut short/);
+    expect(coldChips).toEqual(['cold (forced)']);
+    expect(bridge.calls.find((c) => c.channel === 'runs.compare')?.request).toMatchObject({ cold: true });
   });
 });
 

@@ -15,9 +15,17 @@ export interface ContextEntry {
   key: string;
   modelId: string;
   ctx: RuntimeContext;
+  /** The context's recipe as canonical JSON (contexts can be dropped by recipe). */
+  recipe: string;
   /** False until the context has been asked anything; a used context holding another document is replaced. */
   used: boolean;
   lastUsed: number;
+}
+
+/** A recipe as text with its keys sorted, so the same recipe matches however its object was built. */
+function recipeId(recipe: ContextOptions['recipe']): string {
+  return JSON.stringify(recipe ?? null, (_k, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v)
+    ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v));
 }
 
 let clock = 0;
@@ -62,10 +70,24 @@ export class EnginePool {
     for (const [k, e] of this.contexts) {
       if (e.key === key && !e.used) { e.lastUsed = tick(); return this.contexts.get(k)!; }
     }
-    const entry: ContextEntry = { key, modelId, ctx: model.createContext(options), used: false, lastUsed: tick() };
+    const entry: ContextEntry = { key, modelId, ctx: model.createContext(options), recipe: recipeId(options.recipe), used: false, lastUsed: tick() };
     this.contexts.set(`${key}#${entry.lastUsed}`, entry);
     this.evictContexts(entry);
     return entry;
+  }
+
+  /**
+   * Disposes the live contexts of a model — only those running `recipe` when one is given — whatever
+   * their context size. A cold run uses it so that it reads the whole document and so that memory held
+   * for earlier runs is freed before its peak is measured.
+   */
+  dropContexts(modelId: string, recipe?: ContextOptions['recipe']): number {
+    const want = recipe === undefined ? null : recipeId(recipe);
+    let dropped = 0;
+    for (const [k, e] of this.contexts) {
+      if (e.modelId === modelId && (want === null || e.recipe === want)) { e.ctx.dispose(); this.contexts.delete(k); dropped++; }
+    }
+    return dropped;
   }
 
   /** Disposes a context whose state is unknown (e.g. after a failed run). */

@@ -6,6 +6,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { useLibrary, useRuns, useRecipes } from '../bridge/stores';
 import { RunCard } from './RunCard';
 import { MetricCells, MetricHeaders } from './MetricCells';
+import { comparisonRows } from '../lib/chartData';
 
 export function Answers() {
   const documentId = useLibrary((s) => s.selectedId);
@@ -24,10 +25,11 @@ export function Answers() {
   );
 }
 
+/** Reads the same derived rows as the charts (lib/chartData.ts comparisonRows), so the two agree. */
 function CompareTable({ runIds }: { runIds: string[] }) {
-  const runs = useRuns(useShallow((s) => runIds.map((id) => s.runs[id])));
+  const runs = useRuns(useShallow((s) => Object.fromEntries(runIds.map((id) => [id, s.runs[id]]))));
   const presets = useRecipes((s) => s.presets);
-  const label = (presetId: string | null) => presets.find((p) => p.id === presetId)?.label ?? presetId ?? 'Custom';
+  const rows = comparisonRows(runIds, runs, presets);
   return (
     <table className="compare-table" data-testid="compare-table">
       <caption>Side by side</caption>
@@ -35,10 +37,10 @@ function CompareTable({ runIds }: { runIds: string[] }) {
         <tr><th scope="col">Recipe</th><MetricHeaders /></tr>
       </thead>
       <tbody>
-        {runs.map((run, i) => (
-          <tr key={runIds[i]}>
-            <th scope="row">{label(run?.presetId ?? null)}</th>
-            <MetricCells metrics={run?.record?.metrics} />
+        {rows.map((r) => (
+          <tr key={r.key}>
+            <th scope="row">{r.label}{r.stopTag && <> <span className="chip stop" data-testid="stop-chip" title={r.stop ?? undefined}>{r.stopTag}</span></>}</th>
+            <MetricCells metrics={r.metrics} />
           </tr>
         ))}
       </tbody>

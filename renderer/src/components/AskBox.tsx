@@ -30,6 +30,9 @@ export function AskBox() {
   const [question, setQuestion] = useState('');
   const [allChips, setAllChips] = useState(false);
   const box = useRef<HTMLTextAreaElement>(null);
+  // Off by default: re-asking a read document is the fast path; on, every run reads the whole
+  // document, so a comparison's timings and peaks are like for like.
+  const [cold, setCold] = useState(false);
   const compare = chosen.length > 1;
   const presetIds = chosen.filter((id) => id !== CUSTOM_ID);
   const chips = sampleQuestions(samples, documentId);
@@ -44,11 +47,11 @@ export function AskBox() {
     if (!q || blocked || !documentId || submitting) return;
     if (compare) {
       const custom = chosen.includes(CUSTOM_ID) ? recipes.getState().custom : undefined;
-      await runs.getState().compare({ documentId, question: q, presetIds }, custom);
+      await runs.getState().compare({ documentId, question: q, presetIds, cold }, custom);
     } else if (chosen[0] === CUSTOM_ID) {
-      await runs.getState().ask({ documentId, question: q, recipe: recipes.getState().custom });
+      await runs.getState().ask({ documentId, question: q, recipe: recipes.getState().custom, cold });
     } else {
-      await runs.getState().ask({ documentId, question: q, presetId: chosen[0]! });
+      await runs.getState().ask({ documentId, question: q, presetId: chosen[0]!, cold });
     }
   }
 
@@ -89,6 +92,9 @@ export function AskBox() {
             data-testid="ask-hint">
             {blocked ?? (compare ? `Compares ${chosen.length} recipes, one after another.` : 'Ctrl+Enter to ask.')}
           </span>
+          <label className="cold-toggle small-text" title="Drop the document's cached state first (memory and disk), so each run reads the whole document and its memory peak is its own.">
+            <input type="checkbox" data-testid="cold" checked={cold} onChange={(e) => setCold(e.target.checked)} /> Start cold
+          </label>
           <button type="submit" className="primary" disabled={!question.trim() || blocked !== null || submitting}
             title={blocked ?? undefined}>
             {compare ? `Compare ${chosen.length} recipes` : 'Ask'}

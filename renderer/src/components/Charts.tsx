@@ -6,8 +6,9 @@ import { useEffect, useMemo, useState } from 'react';
 import {
   Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis,
 } from 'recharts';
+import { useShallow } from 'zustand/react/shallow';
 import { useModels, useRecipes, useRuns, useStores } from '../bridge/stores';
-import { coincidingSeries, legendSorter, rowsByRecipe } from '../lib/chartData';
+import { coincidingSeries, documentRows, legendSorter, type MetricRow } from '../lib/chartData';
 import { contextSteps } from '../lib/contextSteps';
 import { describeError, type FriendlyError } from '../lib/errors';
 import { formatCount, formatMs } from '../lib/format';
@@ -30,12 +31,14 @@ const MEMORY_SERIES = ['KV cache (MiB)', 'Peak memory (MiB)'];
 const NO_TAB_STOP = { accessibilityLayer: false, tabIndex: -1 } as const;
 
 export function Charts() {
-  const history = useRuns((s) => s.history);
   const historyError = useRuns((s) => s.historyError);
   const presets = useRecipes((s) => s.presets);
-  const rows = useMemo(() => rowsByRecipe(history, presets), [history, presets]);
-  // A recipe seen only on a cached document measured just the question: the label says so.
-  const name = (r: (typeof rows)[number]) => (r.cached ? `${r.label} (cached)` : r.label);
+  // The same rows feed the bars, the table below them and the comparison's table (lib/chartData.ts).
+  const source = useRuns(useShallow((s) => ({ focus: s.focus, runs: s.runs, history: s.history, historyDocumentId: s.historyDocumentId })));
+  const all = useMemo(() => documentRows(source, presets), [source, presets]);
+  const rows = all.filter((r): r is MetricRow & { metrics: NonNullable<MetricRow['metrics']> } => r.metrics !== null);
+  // A cached run measured only the question: every bar says whether its run read the document cold.
+  const name = (r: MetricRow) => `${r.label} · ${r.cache ?? '…'}`;
   const latency = rows.map((r) => ({
     name: name(r),
     'First token (ms)': Math.round(r.metrics.timeToFirstTokenMs),
@@ -97,7 +100,7 @@ export function Charts() {
           <caption>Measured per recipe</caption>
           <thead><tr><th scope="col">Recipe</th><MetricHeaders /></tr></thead>
           <tbody>
-            {rows.map((r) => <tr key={r.key}><th scope="row">{r.label}</th><MetricCells metrics={r.metrics} /></tr>)}
+            {rows.map((r) => <tr key={r.key}><th scope="row">{name(r)}</th><MetricCells metrics={r.metrics} /></tr>)}
           </tbody>
         </table>
       )}

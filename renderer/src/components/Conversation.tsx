@@ -9,6 +9,7 @@ import type { RunRecord } from '../contract';
 import { formatBytes, formatMs } from '../lib/format';
 import { samplingShort } from '../lib/samplingText';
 import { Answer } from './Answer';
+import { cacheLabel, stopNote, stopTag } from '../../../electron/shared/run-facts';
 
 interface Turn { key: string; question: string; runs: RunRecord[] }
 
@@ -45,12 +46,13 @@ export function Conversation() {
                 <div className="turn-meta muted small-text">
                   <span className="chip">{label(r.presetId)}</span>
                   {r.status !== 'done' && <span className={`chip status-${r.status}`}>{r.status === 'error' ? 'failed' : r.status}</span>}
+                  {stopTag(r.stopReason) && <span className="chip stop" title={stopNote(r) ?? undefined}>{stopTag(r.stopReason)}</span>}
                   {r.metrics && (
                     <span>
                       first token {formatMs(r.metrics.timeToFirstTokenMs)}
                       {' · '}{Math.round(r.metrics.decodeTokPerS)} tok/s
                       {' · '}KV {formatBytes(r.metrics.kvBytes)}
-                      {r.metrics.documentCached ? ' · document cached' : ''}
+                      {' · '}document {cacheLabel(r.metrics)}
                     </span>
                   )}
                   {r.sampling && <span>{samplingShort(r.sampling)}</span>}

@@ -9,6 +9,7 @@ import { isFinished, runPhase, type RunView } from '../stores/runStore';
 import type { PrefillPhase } from '../contract';
 import { formatMs } from '../lib/format';
 import { samplingShort } from '../lib/samplingText';
+import { cacheLabel, stopNote } from '../../../electron/shared/run-facts';
 
 const PHASES: PrefillPhase[] = ['load', 'document', 'question'];
 
@@ -37,6 +38,7 @@ export function RunCard({ runId }: { runId: string }) {
   const label = presetLabel ?? (run.presetId ?? 'Custom recipe');
   const cached = documentCached(run);
   const m = run.record?.metrics ?? null;
+  const stop = run.record ? stopNote(run.record) : null;
   return (
     <article className={`run-card status-${run.status}`} data-testid="run-card" data-run-id={run.runId}
       data-status={run.status} aria-label={`Answer with ${label}`}>
@@ -48,6 +50,9 @@ export function RunCard({ runId }: { runId: string }) {
             title="The document was already read with this recipe; only the question was read now.">
             document cached{m ? ` · first token in ${formatMs(m.timeToFirstTokenMs)}` : ''}
           </span>
+        )}
+        {m && !cached && (
+          <span className="chip" data-testid="document-cold" title="The whole document was read in this run.">{cacheLabel(m)}</span>
         )}
         {!finished && (
           <button type="button" className="small danger" disabled={run.cancelling}
@@ -66,6 +71,12 @@ export function RunCard({ runId }: { runId: string }) {
       {(run.answer || phase === 'decode') && <Answer text={run.answer} streaming={!finished} />}
       {!finished && phase === 'decode' && <p className="muted small-text" role="status">{run.tokenCount} tokens</p>}
       {run.status === 'cancelled' && <p className="muted" role="status">Cancelled{run.answer ? ' — the answer above is partial.' : '.'}</p>}
+      {stop && (
+        <p className="stop-note" role="status" data-testid="stop-note">
+          {stop.charAt(0).toUpperCase() + stop.slice(1)}
+          {run.record?.stopReason === 'maxTokens' ? ' — the answer may be cut short. Raise “Answer length” for a longer one.' : ' — raise “Context (tokens)”.'}
+        </p>
+      )}
       <ErrorNote error={run.error} />
       {run.error?.overflow && <OverflowFix overflow={run.error.overflow} />}
       {m && <MetricsGrid metrics={m} />}

@@ -1,6 +1,7 @@
 /** Every stored run on the current document with its numbers, newest first; a question re-opens its run. */
 import { useRecipes, useRuns, useStores } from '../bridge/stores';
 import { MetricCells, MetricHeaders } from './MetricCells';
+import { stopTag } from '../../../electron/shared/run-facts';
 
 export function RunHistory() {
   const { runs } = useStores();
@@ -18,12 +19,12 @@ export function RunHistory() {
         <tbody>
           {history.map((r) => (
             <tr key={r.id}>
-              <th scope="row">{label(r.presetId)}{r.metrics?.documentCached ? ' · cached' : ''}</th>
+              <th scope="row">{label(r.presetId)}</th>
               <td className="question-cell" title={r.question}>
                 <button type="button" className="link" onClick={() => runs.getState().openRun(r)}
                   aria-label={`Open the answer to “${r.question}” (${label(r.presetId)})`}>{r.question}</button>
               </td>
-              <td>{r.status}</td>
+              <td>{r.status}{stopTag(r.stopReason) ? ` · ${stopTag(r.stopReason)}` : ''}</td>
               <MetricCells metrics={r.metrics} pending="—" />
             </tr>
           ))}

@@ -154,7 +154,7 @@ export function createRunStore(bridge: StoreBridge) {
           if (custom) {
             const { runId } = await bridge.invoke('runs.ask', {
               documentId: request.documentId, modelId: request.modelId, question: request.question,
-              recipe: custom, maxTokens: request.maxTokens,
+              recipe: custom, maxTokens: request.maxTokens, cold: request.cold,
             });
             update(runId, () => ({ documentId: request.documentId, question: request.question, recipe: custom }));
             focusOn(request.documentId, { kind: 'compare', compareId, runIds: [...runIds, runId] });
