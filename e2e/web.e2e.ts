@@ -11,6 +11,7 @@ import { missingForWeb, ROOT } from './lib/prereqs.js';
 import { startWebServer, type WebServer } from './lib/webServer.js';
 import { tapEvents } from './lib/eventTap.js';
 import { dropFiles, launch, shot, shotAtLayoutSizes } from './lib/browser.js';
+import { scoreAnswer } from '../models/demo/eval/score.js';
 
 const SAMPLES = join(ROOT, 'models', 'demo', 'samples');
 const QUESTION = 'What is the manager of Dagny Zimmerli?';
@@ -68,6 +69,19 @@ else describe('SWAA Desk in the browser (npm run web)', () => {
     if ((await custom.getAttribute('aria-pressed')) === 'true') await custom.click();
   }
 
+  /** Turns on exactly the presets with these ids. */
+  async function choosePresetIds(ids: string[]) {
+    const buttons = presetButtons();
+    const n = await buttons.count();
+    for (let i = 0; i < n; i++) {
+      const id = await buttons.nth(i).getAttribute('data-preset');
+      const on = (await buttons.nth(i).getAttribute('aria-pressed')) === 'true';
+      if (on !== ids.includes(id ?? '')) await buttons.nth(i).click();
+    }
+    const custom = page.locator('button[data-preset="custom"]');
+    if ((await custom.getAttribute('aria-pressed')) === 'true') await custom.click();
+  }
+
   /** Submits a question and waits until the answer area shows the new run(s), not the previous ones. */
   async function ask(question: string) {
     const before = await page.$$eval('[data-testid="run-card"]', (cards) => cards.map((c) => c.getAttribute('data-run-id')));
@@ -81,8 +95,8 @@ else describe('SWAA Desk in the browser (npm run web)', () => {
 
   /** Nothing scrolls sideways at 1024×700 or 1280×800; a screenshot at each size. */
   async function assertLayout(name: string) {
-    for (const { size, overflow } of await shotAtLayoutSizes(page, name)) {
-      assert.equal(overflow, 0, `the page scrolls sideways by ${overflow} px at ${size} (${name})`);
+    for (const { size, overflow, culprits } of await shotAtLayoutSizes(page, name)) {
+      assert.equal(overflow, 0, `the page scrolls sideways by ${overflow} px at ${size} (${name}): ${culprits.join(', ')}`);
     }
   }
 
@@ -118,6 +132,40 @@ else describe('SWAA Desk in the browser (npm run web)', () => {
     await assertLayout('demo');
   });
 
+  it('answers the sample questions right under Full attention and Fastest, in the answer cards', async () => {
+    // Every sample question, asked from its chip as a person would, both presets compared per question.
+    // The bar is the samples test's (models/demo/samples/samples.test.ts): the old app prompt got 9 of 18.
+    const samples = JSON.parse(readFileSync(join(SAMPLES, 'questions.json'), 'utf8')) as
+      { file: string; questions: { question: string; expected_answer: string; value: string }[] }[];
+    await choosePresetIds(['full', 'fastest']);
+    const right: Record<string, number> = { full: 0, fastest: 0 };
+    const misses: string[] = [];
+    let total = 0;
+    for (const s of samples) {
+      await page.locator('[data-testid="document"]', { hasText: s.file }).locator('button[aria-pressed]').click();
+      await page.locator('[data-testid="context-fit"]').waitFor({ timeout: RUN_TIMEOUT_MS });
+      const more = page.locator('.sample-chips button[aria-expanded="false"]');
+      if (await more.count()) await more.click();
+      for (const q of s.questions) {
+        total++;
+        await page.locator('[data-testid="sample-question"]', { hasText: q.question }).click();
+        await ask(q.question);
+        await waitForRuns('done', 2);
+        for (const id of ['full', 'fastest']) {
+          const card = page.locator(`[data-testid="run-card"][data-preset="${id}"]`).first();
+          assert.equal(await card.locator('[data-testid="run-question"]').textContent(), `Question: ${q.question}`);
+          const shown = (await card.locator('.answer').textContent() ?? '').trim();
+          if (scoreAnswer(shown, { value: q.value, answer: q.expected_answer }).valueMatch) right[id]!++;
+          else misses.push(`${id}: ${q.question} → ${shown}`);
+        }
+      }
+    }
+    console.log(`# sample answers in the UI: full ${right.full}/${total}, fastest ${right.fastest}/${total}${misses.length ? `; missed: ${misses.join(' | ')}` : ''}`);
+    assert.equal(total, 18);
+    for (const id of ['full', 'fastest']) assert.ok(right[id]! >= 14, `${id}: ${right[id]}/${total} right in the UI; missed: ${misses.join(' | ')}`);
+    await shot(page, 'sample-answers');
+  });
+
   it('says before Ask when a document does not fit the context, and what to raise', async () => {
     const memo = page.locator('[data-testid="document"]', { hasText: 'company_memo.md' });
     await memo.locator('button[aria-pressed]').click();
@@ -144,8 +192,8 @@ else describe('SWAA Desk in the browser (npm run web)', () => {
     const bytes = readFileSync(join(SAMPLES, 'expedition_log.txt'));
     await dropFiles(page, '[data-testid="dropzone"]', [{ name: 'expedition_log.txt', mime: 'text/plain', bytes }]);
     const item = page.locator('[data-testid="document"]', { hasText: 'expedition_log.txt' });
-    await item.waitFor();
-    assert.equal(await item.locator('button[aria-pressed]').getAttribute('aria-pressed'), 'true');
+    // The samples are in the library already: the drop is the same document, which it selects once read.
+    await item.locator('button[aria-pressed="true"]').waitFor();
     await shot(page, 'document-dropped');
     await item.getByRole('button', { name: /^Open/ }).click();
     const text = page.locator('[data-testid="document-text"]');
@@ -254,7 +302,7 @@ else describe('SWAA Desk in the browser (npm run web)', () => {
     const cells = (sel: string) => page.$$eval(`${sel} tbody tr`, (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((c) => c.textContent)));
     const compare = await cells('[data-testid="compare-table"]');
     assert.deepEqual(compare.map((r) => r[0]), ['cold (forced)', 'cold (forced)', 'cold (forced)']);
-    assert.deepEqual(await cells('[data-testid="charts"] table.sr-only'), compare);
+    assert.deepEqual(await cells('[data-testid="chart-table"] table'), compare);
     await page.locator('[data-testid="cold"]').uncheck();
   });
 

@@ -34,15 +34,22 @@ export async function shot(page: Page, name: string): Promise<string> {
  * At each layout size: a screenshot (NN-name-WxH.png) and the page's horizontal overflow in pixels
  * (0 = nothing scrolls sideways). Ends at VIEWPORT, where the specs run.
  */
-export async function shotAtLayoutSizes(page: Page, name: string): Promise<{ size: string; overflow: number }[]> {
-  const out: { size: string; overflow: number }[] = [];
+export async function shotAtLayoutSizes(page: Page, name: string): Promise<{ size: string; overflow: number; culprits: string[] }[]> {
+  const out: { size: string; overflow: number; culprits: string[] }[] = [];
   for (const size of LAYOUT_SIZES) {
     await page.setViewportSize(size);
     // Two frames: ResizeObserver-driven charts settle after the first layout.
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     await shot(page, `${name}-${size.width}x${size.height}`);
-    out.push({ size: `${size.width}x${size.height}`, overflow });
+    // The innermost elements that reach past the viewport: what a failing layout check names.
+    const culprits = overflow <= 0 ? [] : await page.evaluate(() => {
+      const width = document.documentElement.clientWidth;
+      const wide = [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > width + 0.5);
+      return wide.filter((e) => !wide.some((o) => o !== e && e.contains(o))).slice(0, 6)
+        .map((e) => `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}${e.className && typeof e.className === 'string' ? `.${e.className.split(' ').join('.')}` : ''} (right ${Math.round(e.getBoundingClientRect().right)})`);
+    });
+    out.push({ size: `${size.width}x${size.height}`, overflow, culprits });
   }
   await page.setViewportSize(VIEWPORT);
   return out;

@@ -136,7 +136,7 @@ describe('the window', () => {
     });
     const cells = (sel: string) => [...view.container.querySelectorAll(`${sel} tbody tr`)].map((r) => [...r.querySelectorAll('td')].map((c) => c.textContent));
     const compareCells = cells('[data-testid="compare-table"]');
-    const chartCells = cells('[data-testid="charts"] table.sr-only');
+    const chartCells = cells('[data-testid="chart-table"] table');
     const stopChips = [...view.container.querySelectorAll('[data-testid="compare-table"] [data-testid="stop-chip"]')].map((c) => c.textContent);
     const stopNotes = [...view.container.querySelectorAll('[data-testid="stop-note"]')].map((c) => c.textContent);
     const coldChips = [...view.container.querySelectorAll('[data-testid="document-cold"]')].map((c) => c.textContent);

@@ -40,7 +40,7 @@ export function RunCard({ runId }: { runId: string }) {
   const m = run.record?.metrics ?? null;
   const stop = run.record ? stopNote(run.record) : null;
   return (
-    <article className={`run-card status-${run.status}`} data-testid="run-card" data-run-id={run.runId}
+    <article className={`run-card status-${run.status}`} data-testid="run-card" data-run-id={run.runId} data-preset={run.presetId ?? 'custom'}
       data-status={run.status} aria-label={`Answer with ${label}`}>
       <header>
         <h3>{label}</h3>
