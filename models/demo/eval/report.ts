@@ -220,7 +220,9 @@ export function renderMarkdown(res: EvalResults, s: Summary): string {
   lines.push('');
   lines.push(`- **Model**: \`${m.model}\` — ${m.modelInfo.name}, ${m.modelInfo.architecture}, ${m.modelInfo.nLayer} layers, d=${m.modelInfo.nEmbd}, ` +
     `${(m.modelInfo.nParams / 1e6).toFixed(1)}M parameters, ${m.modelInfo.weightType}; file mtime ${m.modelMtime}, hash \`${m.modelHash.slice(0, 16)}\`.`);
-  lines.push(`- **Runtime**: our native runtime (native/addon, \`ask()\` of qa.ts), ${m.runtime}, CPU, ${m.threads} threads; ${m.machine}.`);
+  lines.push(`- **Path**: the app's own — every question goes through the engine host in-process (electron/host/headless.ts): ` +
+    'the held-out document is uploaded and ingested, presets are resolved by the host, and the prompt, context pool, document cache and answer ' +
+    `are the host's (\`runs.ask\`), as in the app. Runtime ${m.runtime}, CPU, ${m.threads} threads; ${m.machine}.`);
   lines.push((m.split === 'train'
     ? '- **Data**: ⚠ NOT held out — fresh documents from the *training* pools of models/demo/data.py (split \'train\': names, places and phrasings the model was trained on; the documents themselves are new), '
     : '- **Data**: held-out split of models/demo/data.py (\'eval\': names, places, projects, fact phrasings and filler never seen in training), ') +
@@ -228,7 +230,9 @@ export function renderMarkdown(res: EvalResults, s: Summary): string {
     `= ${m.documentsPerLength * m.questionsPerDocument} questions per cell, ${res.records.length / Math.max(1, res.recipes.length)} per recipe.` +
     ` Question 1 of document i is exactly example i of \`python models/demo/eval_pt.py --seed ${m.seed}${m.split === 'train' ? ' --split train' : ''}\` at the same length (same generator calls), so full attention here can be set against the PyTorch numbers.` +
     (m.documentsRequested && m.documentsRequested > m.documentsPerLength ? ` (${m.documentsRequested} documents per length were asked for; the ${m.maxMinutes}-minute budget stopped the run early.)` : ''));
-  lines.push('- **Prompt**: exactly as trained — `Document:\\n{document}\\n\\nQuestion: {question}\\nAnswer:`, no BOS, tokenized whole and cut where "Question:" starts: ' +
+  lines.push('- **Prompt**: the app\'s one builder (native/addon/prompt.ts) over the model\'s chat template, which for the demo model renders exactly the trained layout ' +
+    '`Document:\\n{document}\\n\\nQuestion: {question}\\nAnswer:` (no BOS), tokenized whole and cut where "Question:" starts ' +
+    '(native/tests/ts/prompt.test.ts checks the tokens against the training tokenizer\'s): ' +
     'the document is prefilled in the document phase (windowed under SWA recipes), the question in the question phase (per recipe), then greedy decoding ' +
     `(max ${m.maxTokens} tokens). Further questions on the same document reuse the cached document (rewind), as the app does.`);
   lines.push('- **Score**: exact match of the value parsed from the answer sentence "The {attribute} of {name} is {value}." (case and whitespace ignored, nothing else; ' +
