@@ -1,6 +1,6 @@
 /** Pure text formatting for the terminal: progress bar with rate and ETA, metrics tables. */
 import type { ContextOverflow, PresetRecipe, RunRecord, RunMetrics } from '../shared/contract.js';
-import { neededContext } from '../host/handlers/context.js';
+import { neededContext } from '../host/engine/context-fit.js';
 import { cacheLabel, runAddedBytes, stopNote } from '../shared/run-facts.js';
 
 export function formatBytes(b: number): string {

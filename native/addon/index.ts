@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  SwaaError,
+  FULL_ATTENTION, SwaaError,
   type ContextOptions, type DeviceKind, type GenerateOptions, type GenerateResult, type LayerPlan,
   type Metrics, type ModelInfo, type Phase, type PrefillProgress, type Recipe, type SwaaErrorCode,
 } from './types.js';
@@ -108,10 +108,6 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
 export async function quantizeFile(inPath: string, outPath: string, type: string, threads = 0): Promise<void> {
   await wrap(() => nativeBinding().quantizeFile(inPath, outPath, type, threads));
 }
-
-export const FULL_ATTENTION: Recipe = Object.freeze({
-  window: null, sinks: 0, faLayers: { kind: 'none' }, faDecode: false, questionFa: false,
-}) as Recipe;
 
 function toNativeParams(options: ContextOptions): NativeContextParams {
   const recipe = options.recipe ?? FULL_ATTENTION;

@@ -61,6 +61,12 @@ export interface Recipe {
   questionFa: boolean;
 }
 
+/** Full attention in every layer and phase: the recipe with no window. Stated once; the app, the CLI,
+ *  the eval and the benchmarks import it from here. */
+export const FULL_ATTENTION: Recipe = Object.freeze({
+  window: null, sinks: 0, faLayers: Object.freeze({ kind: 'none' as const }), faDecode: false, questionFa: false,
+});
+
 export type KvType = 'f16' | 'f32';
 
 export interface ContextOptions {

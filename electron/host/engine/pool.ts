@@ -11,21 +11,37 @@ export const MAX_LIVE_CONTEXTS = 2;
 export const MAX_LIVE_MODELS = 2;
 
 interface ModelEntry { model: RuntimeModel; lastUsed: number }
+/** A live context as the pool's users see it: its bookkeeping (used, lastUsed) is the pool's alone. */
 export interface ContextEntry {
-  key: string;
-  modelId: string;
-  ctx: RuntimeContext;
+  readonly key: string;
+  readonly modelId: string;
+  readonly ctx: RuntimeContext;
   /** The context's recipe as canonical JSON (contexts can be dropped by recipe). */
-  recipe: string;
+  readonly recipe: string;
   /** False until the context has been asked anything; a used context holding another document is replaced. */
-  used: boolean;
-  lastUsed: number;
+  readonly used: boolean;
+  readonly lastUsed: number;
+}
+type Entry = { -readonly [K in keyof ContextEntry]: ContextEntry[K] };
+
+/** JSON with object keys sorted, so the same value gives the same text however its object was built. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value ?? null, (_k, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v)
+    ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v));
 }
 
-/** A recipe as text with its keys sorted, so the same recipe matches however its object was built. */
+/** A recipe as canonical text. */
 function recipeId(recipe: ContextOptions['recipe']): string {
-  return JSON.stringify(recipe ?? null, (_k, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v)
-    ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v));
+  return canonicalJson(recipe);
+}
+
+/**
+ * What a context's KV state depends on — context size, prefill chunk and recipe — as canonical text:
+ * the one identity of a context, shared by the pool (live contexts) and the on-disk KV store (saved
+ * document states). Threads are not part of it: they change speed, not the state.
+ */
+export function contextIdentity(options: ContextOptions): string {
+  return canonicalJson({ contextSize: options.contextSize ?? null, chunkSize: options.chunkSize ?? null, recipe: options.recipe ?? null });
 }
 
 let clock = 0;
@@ -33,7 +49,7 @@ const tick = () => ++clock;
 
 export class EnginePool {
   private models = new Map<string, ModelEntry>();
-  private contexts = new Map<string, ContextEntry>();
+  private contexts = new Map<string, Entry>();
   private loading = new Map<string, Promise<RuntimeModel>>();
 
   constructor(private readonly runtime: Runtime) {}
@@ -62,7 +78,7 @@ export class EnginePool {
 
   /** The context for these options, holding `documentTokens` when it can; a fresh one otherwise. */
   context(modelId: string, model: RuntimeModel, options: ContextOptions, documentTokens: readonly number[]): ContextEntry {
-    const key = `${modelId}|${JSON.stringify(options)}`;
+    const key = `${modelId}|${contextIdentity(options)}|threads=${options.threads ?? 0}`;
     // Prefer a live context that already holds this document.
     for (const e of this.contexts.values()) {
       if (e.key === key && e.ctx.holdsDocument(documentTokens)) { e.lastUsed = tick(); return e; }
@@ -70,7 +86,7 @@ export class EnginePool {
     for (const [k, e] of this.contexts) {
       if (e.key === key && !e.used) { e.lastUsed = tick(); return this.contexts.get(k)!; }
     }
-    const entry: ContextEntry = { key, modelId, ctx: model.createContext(options), recipe: recipeId(options.recipe), used: false, lastUsed: tick() };
+    const entry: Entry = { key, modelId, ctx: model.createContext(options), recipe: recipeId(options.recipe), used: false, lastUsed: tick() };
     this.contexts.set(`${key}#${entry.lastUsed}`, entry);
     this.evictContexts(entry);
     return entry;
@@ -88,6 +104,14 @@ export class EnginePool {
       if (e.modelId === modelId && (want === null || e.recipe === want)) { e.ctx.dispose(); this.contexts.delete(k); dropped++; }
     }
     return dropped;
+  }
+
+  /** Records that a context has been asked something: from now on it holds a document of its own. */
+  markUsed(entry: ContextEntry): void {
+    const own = [...this.contexts.values()].find((e) => e === entry);
+    if (!own) return;
+    own.used = true;
+    own.lastUsed = tick();
   }
 
   /** Disposes a context whose state is unknown (e.g. after a failed run). */
@@ -109,7 +133,7 @@ export class EnginePool {
 
   private evictContexts(keep: ContextEntry): void {
     while (this.contexts.size > MAX_LIVE_CONTEXTS) {
-      let oldest: [string, ContextEntry] | null = null;
+      let oldest: [string, Entry] | null = null;
       for (const kv of this.contexts) if (kv[1] !== keep && (!oldest || kv[1].lastUsed < oldest[1].lastUsed)) oldest = kv;
       if (!oldest) break;
       oldest[1].ctx.dispose();

@@ -3,16 +3,9 @@
  * document state cached for the run's model and recipe, in memory and on disk, and the model's other
  * live contexts) and the run-scoped memory peak that replaces the runtime's all-time figure.
  */
-import { rmSync } from 'node:fs';
 import type { RunMetrics } from '../../shared/contract.js';
 import type { EnginePool } from './pool.js';
 import type { RunMemory } from './run-memory.js';
-
-/** The slice of the library the on-disk KV cache lives in. */
-export interface KvCacheIndex {
-  kvCacheEntry(key: string): { file: string } | null | undefined;
-  deleteKvCache(key: string): void;
-}
 
 /**
  * A cold run starts from an engine that holds no document state for its model: the context of its
@@ -23,14 +16,6 @@ export interface KvCacheIndex {
  */
 export function dropLiveState(pool: EnginePool | null, modelId: string): void {
   pool?.dropContexts(modelId);
-}
-
-/** Forgets the saved document state under `key` (file and index row); a cold run then prefills. */
-export function dropSavedState(index: KvCacheIndex, key: string): void {
-  const entry = index.kvCacheEntry(key);
-  if (!entry) return;
-  rmSync(entry.file, { force: true });
-  index.deleteKvCache(key);
 }
 
 /** The run's metrics with the run-scoped peak in place of the runtime's process-lifetime one. */

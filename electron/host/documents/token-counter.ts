@@ -7,7 +7,7 @@ import { IpcError, type DocumentTokens } from '../../shared/contract.js';
 import type { Library, StoredModel } from '../library/library.js';
 import type { EnginePool } from '../engine/pool.js';
 import type { RuntimeModel } from '../engine/runtime.js';
-import type { EmitFn } from '../host.js';
+import type { EmitFn } from '../emit.js';
 
 export interface TokenCounterDeps {
   library: Library;

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import type { DocumentSummary, SampleSet } from '../../shared/contract.js';
-import { ingestFile, type IngestedDocument } from '../documents/ingest.js';
+import { ingestFile, type IngestedDocument } from './ingest.js';
 import type { Library } from '../library/library.js';
 
 const QuestionsFileSchema = z.array(z.object({

@@ -6,13 +6,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EngineHost, MIN_ANSWER_ROOM } from '../host.js';
-import { loadRuntime } from '../start-host.js';
-import { defaultSamplesDir } from '../paths.js';
-import { tempDir } from '../../test/fixtures.js';
-import { EventLog, longText, writeScriptedModel, writeTestPresets } from '../../test/host-harness.js';
-import type { AnyEvent } from '../../shared/contract.js';
-import { CONTEXT_STEP, neededContext } from './context.js';
+import { EngineHost, MIN_ANSWER_ROOM } from './host.js';
+import { loadRuntime } from './start-host.js';
+import { defaultSamplesDir } from './paths.js';
+import { tempDir } from '../test/fixtures.js';
+import { EventLog, longText, writeScriptedModel, writeTestPresets } from '../test/host-harness.js';
+import type { AnyEvent } from '../shared/contract.js';
+import { CONTEXT_STEP, neededContext } from './engine/context-fit.js';
 
 const words = (text: string) => text.split(/\s+/).filter(Boolean).length;
 
