@@ -18,6 +18,7 @@ import {
 import { HostSupervisor } from '../host/supervisor.js';
 import { projectRoot } from '../host/paths.js';
 import { utilitySpawner } from './utility-spawner.js';
+import { setUpSupport } from './support.js';
 import { APP_HOST, APP_ORIGIN, APP_SCHEME, RENDERER_CSP, UserPathPolicy, isAppUrl, linkDecision, resolveAppPath } from './security.js';
 import { fitToDisplays, parseWindowState, type WindowState } from './window-state.js';
 
@@ -44,7 +45,8 @@ if (!app.requestSingleInstanceLock()) {
   const stateFile = () => join(app.getPath('userData'), 'window-state.json');
   // The host finds the demo model and presets itself (repo in development, resources when installed:
   // host/paths.ts), the way npm run test:package checks it.
-  const supervisor = new HostSupervisor(utilitySpawner, { dataDir: app.getPath('userData'), mode: 'electron' });
+  const support = setUpSupport(); // log file (main + host), Show Logs, opt-in update check
+  const supervisor = new HostSupervisor(utilitySpawner(support.hostOutput), { dataDir: app.getPath('userData'), mode: 'electron' });
 
   const loadWindowState = (): WindowState => {
     let raw: unknown = null;
@@ -119,7 +121,8 @@ if (!app.requestSingleInstanceLock()) {
       { label: 'View', submenu: [{ role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' },
         ...(app.isPackaged ? [] : [{ role: 'toggleDevTools' as const }])] },
       { role: 'windowMenu' },
-      { role: 'help', submenu: [{ label: 'About SWAA (paper)', click: () => void shell.openExternal('https://arxiv.org/abs/2512.10411') }] },
+      { role: 'help', submenu: [{ label: 'About SWAA (paper)', click: () => void shell.openExternal('https://arxiv.org/abs/2512.10411') },
+        { type: 'separator' }, ...support.menuItems()] },
     ];
     Menu.setApplicationMenu(Menu.buildFromTemplate(template));
   };
@@ -187,6 +190,7 @@ if (!app.requestSingleInstanceLock()) {
 
     buildMenu();
     createWindow();
+    support.start();
     await supervisor.start().catch((err: unknown) => {
       dialog.showErrorBox('SWAA Desk', `The engine could not start: ${toIpcError(err).message}`);
     });
