@@ -1,8 +1,8 @@
 /**
  * What a person needs from an installed app when something goes wrong, and updates they asked for:
  * - one log file to send: the main process and the engine host (its stdout/stderr, line by line) in
- *   <logs>/main.log, where each OS keeps app logs (app.getPath('logs'): ~/.config/SWAA Desk/logs,
- *   ~/Library/Logs/SWAA Desk, %APPDATA%\SWAA Desk\logs); past 5 MB it rotates to main.old.log;
+ *   <logs>/main.log, where each OS keeps app logs (app.getPath('logs'): ~/.config/swaa-desk/logs,
+ *   ~/Library/Logs/swaa-desk, %APPDATA%\swaa-desk\logs); past 5 MB it rotates to main.old.log;
  * - Help ▸ Show Logs opens that folder;
  * - the update check (electron-updater against the GitHub releases the release workflow publishes) only
  *   when the user ticked Help ▸ Check for Updates at Start (preferences.ts). Nothing else leaves the
