@@ -8,6 +8,7 @@
 //   renderer  the React stores and components (vitest)
 //   parity    our runtime against llama.cpp (node-llama-cpp) on generated GGUFs
 //   e2e       the app in web mode driven through Debian's chromium
+//   package   the app assembled from electron-builder.yml, its engine host asked a demo question there
 // A suite that cannot run counts as failed, never as silently passed.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -103,6 +104,10 @@ const suites = {
   e2e: {
     ...nodeTestSuite('e2e', findTests(['e2e'], '.e2e.ts'), ['--test-concurrency=1']),
     prepare: ['npm', ['run', '--silent', 'build:renderer']],
+  },
+  package: {
+    ...nodeTestSuite('package', findTests(['scripts/package'], '.test.ts')),
+    prepare: [process.execPath, ['scripts/package/ensure-built.mjs']],
   },
 };
 

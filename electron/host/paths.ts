@@ -1,10 +1,11 @@
 /**
- * Where things are: the project root (for the demo model and presets in development), the app data
- * folder (library, KV caches). Overridable with SWAA_DATA_DIR / SWAA_DEMO_MODEL / SWAA_PRESETS.
+ * Where things are: the project root (for the demo model and presets in development), the installed
+ * app's resources folder (for them in an installed app), the app data folder (library, KV caches).
+ * Overridable with SWAA_DATA_DIR / SWAA_DEMO_MODEL / SWAA_PRESETS.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -26,6 +27,28 @@ export function projectRoot(): string {
   return join(here, '..', '..');
 }
 
+/**
+ * The resources folder of an installed app, or null when running from a checkout. An installer puts
+ * the app code in <resources>/app.asar (Electron reads it as a folder) and the demo model, presets and
+ * native libraries beside it in <resources> (electron-builder.yml, extraResources). Decided from where
+ * this code is rather than from process.resourcesPath, which the engine host under plain Node (the
+ * packaging test, a headless run from an install) does not have and which in development names
+ * Electron's own folder. A copy unpacked to <resources>/app counts too (npm run test:package).
+ */
+export function packagedResourcesDir(): string | null {
+  const root = projectRoot();
+  const name = basename(root);
+  if (name !== 'app.asar' && name !== 'app') return null;
+  // A checkout that happens to live in a folder named "app" has the native sources; an install has none.
+  if (existsSync(join(root, 'native', 'CMakeLists.txt'))) return null;
+  return dirname(root);
+}
+
+/** Where the demo model and presets are: models/ of the checkout, or of the installed resources. */
+function modelsDir(): string {
+  return join(packagedResourcesDir() ?? projectRoot(), 'models');
+}
+
 export function appVersion(): string {
   try {
     return (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
@@ -44,11 +67,11 @@ export function defaultDataDir(): string {
 }
 
 export function defaultDemoModelPath(): string {
-  return process.env.SWAA_DEMO_MODEL ?? join(projectRoot(), 'models', 'demo', 'demo.gguf');
+  return process.env.SWAA_DEMO_MODEL ?? join(modelsDir(), 'demo', 'demo.gguf');
 }
 
 export function defaultPresetsPath(): string {
-  return process.env.SWAA_PRESETS ?? join(projectRoot(), 'models', 'presets.json');
+  return process.env.SWAA_PRESETS ?? join(modelsDir(), 'presets.json');
 }
 
 /**

@@ -18,17 +18,22 @@ import {
 import { HostSupervisor } from '../host/supervisor.js';
 import { projectRoot } from '../host/paths.js';
 import { utilitySpawner } from './utility-spawner.js';
+import { setUpSupport } from './support.js';
 import { APP_HOST, APP_ORIGIN, APP_SCHEME, RENDERER_CSP, UserPathPolicy, isAppUrl, linkDecision, resolveAppPath } from './security.js';
 import { fitToDisplays, parseWindowState, type WindowState } from './window-state.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** Set in development to load the Vite dev server instead of the built renderer. */
 const DEV_SERVER_URL = process.env.SWAA_RENDERER_URL ?? null;
-const RENDERER_DIR = app.isPackaged ? join(process.resourcesPath, 'renderer') : join(projectRoot(), 'renderer', 'dist');
+// Inside app.asar when installed (electron-builder.yml files: renderer/dist/**), so the same path holds.
+const RENDERER_DIR = join(projectRoot(), 'renderer', 'dist');
 const PRELOAD = join(here, '..', 'preload', 'preload.cjs');
 
 const DOCUMENT_FILTERS = [{ name: 'Documents', extensions: ['pdf', 'docx', 'md', 'markdown', 'txt', 'html', 'htm'] }];
 const MODEL_FILTERS = [{ name: 'GGUF models', extensions: ['gguf'] }];
+
+// Tests and portable setups point the whole profile (library, logs, window state) elsewhere.
+if (process.env.SWAA_DATA_DIR) app.setPath('userData', process.env.SWAA_DATA_DIR);
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
@@ -38,14 +43,10 @@ if (!app.requestSingleInstanceLock()) {
   let win: BrowserWindow | null = null;
   const paths = new UserPathPolicy();
   const stateFile = () => join(app.getPath('userData'), 'window-state.json');
-  // Packaged, the demo model and presets ship as extra resources; in development they are in the repo.
-  const supervisor = new HostSupervisor(utilitySpawner, {
-    dataDir: app.getPath('userData'), mode: 'electron',
-    ...(app.isPackaged ? {
-      demoModelPath: join(process.resourcesPath, 'models', 'demo', 'demo.gguf'),
-      presetsPath: join(process.resourcesPath, 'models', 'presets.json'),
-    } : {}),
-  });
+  // The host finds the demo model and presets itself (repo in development, resources when installed:
+  // host/paths.ts), the way npm run test:package checks it.
+  const support = setUpSupport(); // log file (main + host), Show Logs, opt-in update check
+  const supervisor = new HostSupervisor(utilitySpawner(support.hostOutput), { dataDir: app.getPath('userData'), mode: 'electron' });
 
   const loadWindowState = (): WindowState => {
     let raw: unknown = null;
@@ -120,7 +121,8 @@ if (!app.requestSingleInstanceLock()) {
       { label: 'View', submenu: [{ role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' },
         ...(app.isPackaged ? [] : [{ role: 'toggleDevTools' as const }])] },
       { role: 'windowMenu' },
-      { role: 'help', submenu: [{ label: 'About SWAA (paper)', click: () => void shell.openExternal('https://arxiv.org/abs/2512.10411') }] },
+      { role: 'help', submenu: [{ label: 'About SWAA (paper)', click: () => void shell.openExternal('https://arxiv.org/abs/2512.10411') },
+        { type: 'separator' }, ...support.menuItems()] },
     ];
     Menu.setApplicationMenu(Menu.buildFromTemplate(template));
   };
@@ -188,6 +190,7 @@ if (!app.requestSingleInstanceLock()) {
 
     buildMenu();
     createWindow();
+    support.start();
     await supervisor.start().catch((err: unknown) => {
       dialog.showErrorBox('SWAA Desk', `The engine could not start: ${toIpcError(err).message}`);
     });

@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   FULL_ATTENTION, SwaaError,
@@ -25,11 +25,17 @@ function addonCandidates(): string[] {
     join(root, 'native', 'build', 'Release', 'swaa.node'),
     join(root, 'native', 'build', 'Debug', 'swaa.node'),
   ];
+  // An installed app: this file is <resources>/app.asar/dist/native/addon/index.js and the addon sits
+  // in <resources>/native/Release (electron-builder.yml, extraResources), keeping its build-tree
+  // neighbour native/backends. <resources>/app is the unpacked copy npm run test:package runs.
+  const appRoot = join(here, '..', '..', '..');
+  const installed = basename(appRoot) === 'app.asar' || basename(appRoot) === 'app'
+    ? [join(dirname(appRoot), 'native', 'Release', 'swaa.node')] : [];
   return [
     ...(env ? [env] : []),
     ...fromRoot(join(here, '..', '..')),
-    ...fromRoot(join(here, '..', '..', '..')), // compiled layout: dist/native/addon
-    ...(typeof process.resourcesPath === 'string' ? [join(process.resourcesPath, 'swaa.node')] : []),
+    ...fromRoot(appRoot), // compiled layout: dist/native/addon
+    ...installed,
   ];
 }
 
