@@ -13,7 +13,8 @@ import {
   type AppInfo, type Channel, type DocumentSummary, type EventName, type EventOf, type MemoryEstimate,
   type ModelSummary, type ParsedRequestOf, type Recipe, type ResponseOf, type RunMetrics, type RunRecord, type Settings,
 } from '../shared/contract.js';
-import { ingestBytes, ingestFile } from './documents/ingest.js';
+import type { IngestedDocument } from './documents/ingest.js';
+import { DocumentReader } from './documents/reader.js';
 import { Library, type StoredModel } from './library/library.js';
 import { EnginePool } from './engine/pool.js';
 import { findPreset, loadPresets, resolveRecipe, type PresetsFile } from './engine/presets.js';
@@ -63,6 +64,8 @@ export class EngineHost {
   private draining = false;
   private backend = 'unknown';
   private disposed = false;
+  /** Reads documents in worker threads with time and memory limits (issue 21). */
+  private readonly reader = new DocumentReader();
 
   constructor(private readonly opts: HostOptions) {
     mkdirSync(opts.dataDir, { recursive: true });
@@ -117,7 +120,7 @@ export class EngineHost {
       case 'documents.add': return this.addDocument((req as ParsedRequestOf<'documents.add'>).path);
       case 'documents.upload': {
         const r = req as ParsedRequestOf<'documents.upload'>;
-        const doc = await ingestBytes(r.name, Buffer.from(r.dataBase64, 'base64'));
+        const doc = await this.reader.readBytes(r.name, Buffer.from(r.dataBase64, 'base64'));
         return this.storeDocument(`upload:${basename(r.name)}`, doc);
       }
       case 'documents.list': return this.library.listDocuments();
@@ -219,10 +222,10 @@ export class EngineHost {
 
   private async addDocument(path: string): Promise<DocumentSummary> {
     const abs = resolve(path);
-    return this.storeDocument(abs, await ingestFile(abs));
+    return this.storeDocument(abs, await this.reader.readFile(abs));
   }
 
-  private storeDocument(path: string, doc: Awaited<ReturnType<typeof ingestBytes>>): DocumentSummary {
+  private storeDocument(path: string, doc: IngestedDocument): DocumentSummary {
     const { summary, existed } = this.library.addDocument(path, doc);
     if (!existed) this.opts.emit('library.changed', { kind: 'documents' });
     return summary;
@@ -516,6 +519,7 @@ export class EngineHost {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.reader.close();
     for (const j of this.queue.splice(0)) j.abort.abort();
     this.active?.abort.abort();
     this.pool?.dispose();
