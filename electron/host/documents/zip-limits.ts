@@ -3,10 +3,12 @@
  * JSZip inflates whole entries into memory, outside the worker's heap limit) sees it.
  * 1. The central directory's declared sizes are checked for every entry before anything is inflated
  *    (entry count, each entry, all together, duplicate names).
- * 2. The entries mammoth parses (XML and relationships) are then inflated as streams, keeping nothing:
- *    yauzl stops a stream that yields more than its declared size, so a lying directory is caught
+ * 2. The entries mammoth parses (XML and relationships) are then inflated as streams, keeping nothing,
+ *    and stopped as soon as one yields more than its declared size, so a lying directory is caught
  *    after at most that many bytes.
- * yauzl does the ZIP parsing: it is the maintained, widely used reader that validates entry sizes.
+ * yauzl does the ZIP parsing (the widely used streaming reader, already in our tree through
+ * electron's extract-zip). Its own size check (validateEntrySizes) is off: yauzl 2.x overrides the
+ * stream's destroy(), so on Node ≥ 14 that error is swallowed and the read never ends; we count.
  */
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { CorruptDocumentError, DocumentBombError } from './errors.js';
@@ -18,7 +20,7 @@ const MiB = 2 ** 20;
 
 function openZip(buf: Buffer): Promise<ZipFile> {
   return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(buf, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false }, (err, zip) => {
+    yauzl.fromBuffer(buf, { lazyEntries: true, autoClose: false, validateEntrySizes: false, strictFileNames: false }, (err, zip) => {
       if (err || !zip) reject(new CorruptDocumentError(`this package is not a readable ZIP (${err?.message ?? 'no archive'})`, err));
       else resolve(zip);
     });
@@ -49,22 +51,27 @@ function listEntries(zip: ZipFile): Promise<Entry[]> {
   });
 }
 
-/** Inflates one entry, counting and discarding; yauzl errors when it yields more than declared. */
+/** Inflates one entry, counting and discarding, and stops it once it passes its declared size. */
 function verifyEntry(zip: ZipFile, entry: Entry): Promise<number> {
   return new Promise((resolve, reject) => {
     zip.openReadStream(entry, (err, stream) => {
       if (err || !stream) return reject(new CorruptDocumentError(`"${entry.fileName}" cannot be read (${err?.message ?? 'no stream'})`, err));
       let n = 0;
-      stream.on('data', (c: Buffer) => { n += c.length; });
-      stream.on('end', () => resolve(n));
-      stream.on('error', (e: Error) => {
-        stream.destroy();
-        if (/too many bytes/.test(e.message)) {
-          reject(new DocumentBombError(`"${entry.fileName}" inflates to more than the ${entry.uncompressedSize} bytes its package declares (a decompression bomb?)`));
-        } else {
-          reject(new CorruptDocumentError(`"${entry.fileName}" is damaged (${e.message})`, e));
+      let done = false;
+      const fail = (e: Error) => { if (!done) { done = true; stream.destroy(); reject(e); } };
+      stream.on('data', (c: Buffer) => {
+        n += c.length;
+        if (n > entry.uncompressedSize) {
+          fail(new DocumentBombError(`"${entry.fileName}" inflates to more than the ${entry.uncompressedSize} bytes its package declares (a decompression bomb?)`));
         }
       });
+      stream.on('end', () => {
+        if (done) return;
+        done = true;
+        if (n < entry.uncompressedSize) reject(new CorruptDocumentError(`"${entry.fileName}" is shorter than its package declares`));
+        else resolve(n);
+      });
+      stream.on('error', (e: Error) => fail(new CorruptDocumentError(`"${entry.fileName}" is damaged (${e.message})`, e)));
     });
   });
 }
