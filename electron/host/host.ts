@@ -11,6 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { IpcError, isChannel, parseRequest, type AppInfo, type Channel, type ParsedRequestOf, type ResponseOf, type Settings } from '../shared/contract.js';
 import type { IngestedDocument } from './documents/ingest.js';
+import { DocumentReader } from './documents/reader.js';
 import { Samples } from './documents/samples.js';
 import { TokenCounter } from './documents/token-counter.js';
 import type { EmitFn } from './emit.js';
@@ -80,8 +81,10 @@ export class EngineHost {
       return summary;
     };
     const samples = new Samples(opts.samplesDir ?? defaultSamplesDir(), library, storeDocument);
+    // Documents are read in worker threads with time and memory limits: a hostile file cannot freeze the host.
+    const reader = new DocumentReader();
     this.services = {
-      library, emit: opts.emit, models, runner, tokens, samples, runtime, runtimeProblem, presets, storeDocument,
+      library, emit: opts.emit, models, runner, tokens, samples, reader, runtime, runtimeProblem, presets, storeDocument,
       mode: opts.mode, dataDir: opts.dataDir, hostRestarts: opts.hostRestarts ?? 0,
     };
     this.handlers = {
@@ -118,6 +121,7 @@ export class EngineHost {
     if (this.disposed) return;
     this.disposed = true;
     this.services.runner.dispose();
+    this.services.reader.close();
     this.pool?.dispose();
     this.library.close();
   }

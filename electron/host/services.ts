@@ -5,6 +5,7 @@
  */
 import type { AppInfo, DocumentSummary } from '../shared/contract.js';
 import type { IngestedDocument } from './documents/ingest.js';
+import type { DocumentReader } from './documents/reader.js';
 import type { Samples } from './documents/samples.js';
 import type { TokenCounter } from './documents/token-counter.js';
 import type { EmitFn } from './emit.js';
@@ -21,6 +22,8 @@ export interface HostServices {
   readonly runner: Runner;
   readonly tokens: TokenCounter;
   readonly samples: Samples;
+  /** Reads documents off the host's thread, in a worker with time and memory limits. */
+  readonly reader: DocumentReader;
   /** The runtime, or null with the reason in runtimeProblem (documents, library and settings still work). */
   readonly runtime: Runtime | null;
   readonly runtimeProblem: string | null;

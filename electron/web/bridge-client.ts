@@ -66,6 +66,8 @@ export function createWebBridge(options: WebBridgeOptions = {}): WebBridge {
     try {
       body = await res.json() as typeof body;
     } catch {
+      // A proxy or an older server may answer an oversized upload with a bare 413.
+      if (res.status === 413) throw new IpcError('DOC_TOO_LARGE', 'the upload is larger than the server accepts');
       throw new IpcError('HOST_UNAVAILABLE', `unexpected answer from the server (HTTP ${res.status})`);
     }
     if (!body.ok) throw new IpcError(body.error?.code ?? 'INTERNAL', body.error?.message ?? `HTTP ${res.status}`);

@@ -9,9 +9,9 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { MAX_UPLOAD_BASE64_CHARS, toIpcError, type AnyEvent, type Unsubscribe } from '../shared/contract.js';
+import { MAX_UPLOAD_BASE64_CHARS, toIpcError, type AnyEvent, type IpcErrorShape, type Unsubscribe } from '../shared/contract.js';
 
 export interface WebHost {
   invokeUnknown(channel: string, request: unknown): Promise<unknown>;
@@ -23,6 +23,33 @@ export interface WebServerOptions {
   token: string;
   rendererDir: string;
   port?: number;
+  /** Model files, or folders of them, that `models.add` may name (the app's models folder and paths
+   * allowed at the terminal at launch). The browser cannot open any other server-side path. */
+  modelPaths?: string[];
+  /** Largest request body; default MAX_BODY_BYTES. */
+  maxBodyBytes?: number;
+}
+
+/** HTTP status of an error answer, by contract code: the client's fault is 4xx, ours 5xx. */
+export function httpStatusFor(code: string): number {
+  switch (code) {
+    case 'INVALID_PAYLOAD': return 400;
+    case 'NOT_SUPPORTED': return 403;
+    case 'UNKNOWN_CHANNEL': case 'NOT_FOUND': case 'DOC_NOT_FOUND': case 'MODEL_NOT_FOUND': case 'PRESET_NOT_FOUND': return 404;
+    case 'BUSY': case 'CANCELLED': return 409;
+    case 'DOC_TOO_LARGE': return 413;
+    case 'RUNTIME_UNAVAILABLE': case 'HOST_CRASHED': case 'HOST_UNAVAILABLE': case 'PRESETS_MISSING': return 503;
+    case 'INTERNAL': case 'SWAA_ERR_INTERNAL': return 500;
+    default:
+      // The request was understood but its content cannot be used: a bad document or model file,
+      // a recipe the runtime refuses, a prompt past the context.
+      return code.startsWith('DOC_') || code.startsWith('MODEL_') || code.startsWith('SWAA_ERR_') ? 422 : 500;
+  }
+}
+
+/** Thrown by readBody: the request body passed the limit. */
+class BodyTooLargeError extends Error {
+  readonly code = 'DOC_TOO_LARGE';
 }
 
 /** Largest request body: a browser upload (base64 of the document size limit) plus JSON framing. */
@@ -130,7 +157,12 @@ export class WebServer {
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     securityHeaders(res);
     if (!this.allowedHost(req)) return sendJson(res, 421, { ok: false, error: { code: 'HOST_UNAVAILABLE', message: 'wrong Host header' } });
-    const url = new URL(req.url ?? '/', this.origin);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', this.origin);
+    } catch {
+      return sendJson(res, 400, { ok: false, error: { code: 'INVALID_PAYLOAD', message: 'malformed URL' } });
+    }
     const origin = req.headers.origin;
     if (origin && origin !== this.origin && origin !== `http://localhost:${this.port}`) {
       return sendJson(res, 403, { ok: false, error: { code: 'INVALID_PAYLOAD', message: 'cross-origin request refused' } });
@@ -162,19 +194,56 @@ export class WebServer {
     }
     let body: unknown;
     try {
-      body = JSON.parse(await readBody(req, MAX_BODY_BYTES));
+      body = JSON.parse(await readBody(req, this.opts.maxBodyBytes ?? MAX_BODY_BYTES));
     } catch (e) {
-      const tooLarge = (e as { code?: string }).code === 'DOC_TOO_LARGE';
-      return sendJson(res, tooLarge ? 413 : 400, { ok: false, error: tooLarge ? toIpcError(e) : { code: 'INVALID_PAYLOAD', message: 'the body is not JSON' } });
+      if (e instanceof BodyTooLargeError) {
+        // Answer 413 and close; the rest of the body is read and discarded (readBody keeps
+        // draining), so the client gets the answer instead of a reset connection.
+        res.setHeader('Connection', 'close');
+        return sendJson(res, 413, { ok: false, error: toIpcError(e) });
+      }
+      return sendJson(res, 400, { ok: false, error: { code: 'INVALID_PAYLOAD', message: 'the body is not JSON' } });
     }
+    const channel = m[1]!;
+    const refused = this.refusePaths(channel, body);
+    if (refused) return sendJson(res, httpStatusFor(refused.code), { ok: false, error: refused });
     try {
-      const result = await this.opts.host.invokeUnknown(m[1]!, body);
+      const result = await this.opts.host.invokeUnknown(channel, body);
       sendJson(res, 200, { ok: true, result });
     } catch (e) {
       const err = toIpcError(e);
-      const status = err.code === 'INVALID_PAYLOAD' ? 400 : err.code === 'UNKNOWN_CHANNEL' || err.code === 'NOT_FOUND' ? 404 : 422;
-      sendJson(res, status, { ok: false, error: err });
+      sendJson(res, httpStatusFor(err.code), { ok: false, error: err });
     }
+  }
+
+  /**
+   * Web mode opens no server-side path a browser names: documents arrive only as uploads, and a
+   * model only from `modelPaths`. An allowed model path is replaced by its real path (symlinks
+   * and `..` resolved), so what the host opens is what was checked. Returns the refusal, if any.
+   */
+  private refusePaths(channel: string, body: unknown): IpcErrorShape | null {
+    if (channel === 'documents.add') {
+      return { code: 'NOT_SUPPORTED', message: 'in web mode documents are uploaded (documents.upload); server-side paths are not opened' };
+    }
+    if (channel !== 'models.add') return null;
+    const path = (body as { path?: unknown } | null)?.path;
+    if (typeof path !== 'string' || path === '') return null; // the host's schema check answers
+    let real: string;
+    try {
+      real = realpathSync(resolve(path));
+    } catch {
+      return { code: 'NOT_SUPPORTED', message: 'in web mode models are opened only from the models folder or paths allowed at launch' };
+    }
+    const allowed = (this.opts.modelPaths ?? []).some((p) => {
+      let root: string;
+      try { root = realpathSync(resolve(p)); } catch { return false; }
+      return real === root || real.startsWith(root.endsWith(sep) ? root : root + sep);
+    });
+    if (!allowed) {
+      return { code: 'NOT_SUPPORTED', message: 'in web mode models are opened only from the models folder or paths allowed at launch (npm run web -- --allow-model PATH)' };
+    }
+    (body as { path: string }).path = real;
+    return null;
   }
 
   private serveStatic(pathname: string, res: ServerResponse): void {
@@ -184,7 +253,13 @@ export class WebServer {
       res.writeHead(503, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'" });
       return void res.end(MISSING_RENDERER_PAGE);
     }
-    let file = normalize(join(root, decodeURIComponent(pathname)));
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(pathname);
+    } catch {
+      return sendJson(res, 400, { ok: false, error: { code: 'INVALID_PAYLOAD', message: 'malformed URL' } });
+    }
+    let file = normalize(join(root, decoded));
     if (file !== root && !file.startsWith(root + sep)) { res.writeHead(403); return void res.end(); }
     if (!existsSync(file) || statSync(file).isDirectory()) file = index; // single-page app routes
     const type = MIME[extname(file).toLowerCase()] ?? 'application/octet-stream';
@@ -200,17 +275,24 @@ export class WebServer {
   }
 }
 
+/** The body as text, or BodyTooLargeError once it passes `limit` (by Content-Length or as it
+ * arrives). Past the limit nothing more is kept, but the body is still read (and dropped) so the
+ * 413 answer reaches the client. */
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolveBody, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let over = false;
+    const tooLarge = () => {
+      over = true;
+      chunks.length = 0;
+      reject(new BodyTooLargeError(`the request is larger than ${limit} bytes`));
+    };
+    if (Number(req.headers['content-length']) > limit) tooLarge();
     req.on('data', (c: Buffer) => {
+      if (over) return;
       size += c.length;
-      if (size > limit) {
-        reject(Object.assign(new Error(`the request is larger than ${limit} bytes`), { code: 'DOC_TOO_LARGE' }));
-        req.destroy();
-        return;
-      }
+      if (size > limit) return tooLarge();
       chunks.push(c);
     });
     req.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')));

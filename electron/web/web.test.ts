@@ -5,15 +5,44 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HostSupervisor } from '../host/supervisor.js';
 import { forkSpawner } from '../host/fork-spawner.js';
-import { WebServer, CONTENT_SECURITY_POLICY } from './server.js';
+import { WebServer, CONTENT_SECURITY_POLICY, httpStatusFor } from './server.js';
 import { createWebBridge, type WebBridge } from './bridge-client.js';
 import { makeDocx, tempDir } from '../test/fixtures.js';
 import { DEMO_MODEL, EventLog, PRESETS, realRuntimeMissing, writeScriptedModel, writeTestPresets } from '../test/host-harness.js';
 import { IpcError, subscribeRun, type RunRecord } from '../shared/contract.js';
+
+/** A POST with a body sent in `chunks` pieces (no Content-Length: chunked transfer). */
+function rawPost(port: number, path: string, headers: Record<string, string>, body: Buffer, chunks = 1): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'POST', headers }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => { text += c.toString(); });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', reject);
+    const size = Math.ceil(body.length / chunks);
+    for (let i = 0; i < chunks; i++) req.write(body.subarray(i * size, (i + 1) * size));
+    req.end();
+  });
+}
+
+test('error codes map to HTTP statuses: the client\'s fault 4xx, the server\'s 5xx', () => {
+  assert.equal(httpStatusFor('INVALID_PAYLOAD'), 400);
+  assert.equal(httpStatusFor('NOT_SUPPORTED'), 403);
+  assert.equal(httpStatusFor('DOC_NOT_FOUND'), 404);
+  assert.equal(httpStatusFor('DOC_TOO_LARGE'), 413);
+  assert.equal(httpStatusFor('DOC_BOMB'), 422);
+  assert.equal(httpStatusFor('DOC_CORRUPT'), 422);
+  assert.equal(httpStatusFor('SWAA_ERR_CONTEXT_OVERFLOW'), 422);
+  assert.equal(httpStatusFor('HOST_CRASHED'), 503);
+  assert.equal(httpStatusFor('INTERNAL'), 500);
+  assert.equal(httpStatusFor('SWAA_ERR_INTERNAL'), 500);
+  assert.equal(httpStatusFor('SOMETHING_NEW'), 500);
+});
 
 function rawGet(port: number, path: string, headers: Record<string, string>): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
@@ -107,6 +136,72 @@ for (const flavour of [
     const unknown = await fetch(`${server.origin}/api/invoke/shell.exec`, { method: 'POST',
       headers: { 'Content-Type': 'application/json', 'X-Swaa-Token': token }, body: '{}' });
     assert.equal(((await unknown.json()) as { error: { code: string } }).error.code, 'UNKNOWN_CHANNEL');
+  });
+
+  test('refuses server-side document paths: documents arrive only as uploads', async () => {
+    const secret = join(tmp.dir, 'secret.txt');
+    writeFileSync(secret, 'server-side file the browser must not read');
+    const res = await fetch(`${server.origin}/api/invoke/documents.add`, { method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Swaa-Token': token }, body: JSON.stringify({ path: secret }) });
+    assert.equal(res.status, 403);
+    assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'NOT_SUPPORTED');
+    assert.ok(!(await bridge.invoke('documents.list', {})).some((d) => d.name === 'secret.txt'));
+  });
+
+  test('opens models only from the allowed folder, after resolving links', async () => {
+    const allowed = join(tmp.dir, 'models');
+    mkdirSync(allowed, { recursive: true });
+    const inside = join(allowed, 'junk.gguf');
+    writeFileSync(inside, 'not a model');
+    const outside = join(tmp.dir, 'outside.gguf');
+    writeFileSync(outside, 'not a model');
+    symlinkSync(outside, join(allowed, 'link.gguf'));
+    const guarded = new WebServer({ host: sup, token, rendererDir, modelPaths: [allowed] });
+    await guarded.listen();
+    const add = async (path: string) => {
+      const res = await fetch(`${guarded.origin}/api/invoke/models.add`, { method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Swaa-Token': token }, body: JSON.stringify({ path }) });
+      return { status: res.status, code: ((await res.json()) as { error?: { code: string } }).error?.code };
+    };
+    try {
+      assert.deepEqual(await add(outside), { status: 403, code: 'NOT_SUPPORTED' });
+      assert.deepEqual(await add(join(allowed, 'link.gguf')), { status: 403, code: 'NOT_SUPPORTED' });
+      assert.deepEqual(await add(join(allowed, '..', 'outside.gguf')), { status: 403, code: 'NOT_SUPPORTED' });
+      // Inside the folder the request reaches the host, which judges the file itself.
+      const reached = await add(inside);
+      assert.notEqual(reached.code, 'NOT_SUPPORTED');
+      assert.equal(reached.status >= 400 && reached.status < 500, true, `status ${reached.status}`);
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  test('answers an oversized body with 413 (declared or streamed), not a reset connection', async () => {
+    const small = new WebServer({ host: sup, token, rendererDir, maxBodyBytes: 1024 });
+    await small.listen();
+    const smallPort = Number(new URL(small.url).port);
+    try {
+      const body = Buffer.from(JSON.stringify({ name: 'a.txt', dataBase64: 'A'.repeat(256 * 1024) }));
+      const headers = { 'Content-Type': 'application/json', 'X-Swaa-Token': token };
+      const declared = await fetch(`${small.origin}/api/invoke/documents.upload`, { method: 'POST', headers, body });
+      assert.equal(declared.status, 413);
+      assert.equal(((await declared.json()) as { error: { code: string } }).error.code, 'DOC_TOO_LARGE');
+      const streamed = await rawPost(smallPort, '/api/invoke/documents.upload', headers, body, 16);
+      assert.equal(streamed.status, 413);
+      assert.match(streamed.body, /DOC_TOO_LARGE/);
+      // The server is still there for the next request.
+      const ok = await fetch(`${small.origin}/api/invoke/app.info`, { method: 'POST', headers, body: '{}' });
+      assert.equal(ok.status, 200);
+    } finally {
+      await small.close();
+    }
+  });
+
+  test('answers malformed URLs with 400, not 500', async () => {
+    const bad = await rawGet(port, '/%E0%A4%A', { 'X-Swaa-Token': token });
+    assert.equal(bad.status, 400);
+    const absolute = await rawGet(port, 'http://[', { 'X-Swaa-Token': token });
+    assert.equal(absolute.status, 400);
   });
 
   test('uploads a DOCX, asks, and streams tokens, progress and the finished run over SSE', async () => {

@@ -9,10 +9,10 @@ import type { DocumentFormat } from '../../shared/contract.js';
 import { extractDocxText, isOleFile, isZipFile, startsWith } from './docx.js';
 import {
   CorruptDocumentError, DocumentError, DocumentNotFoundError, DocumentTooLargeError, EmptyDocumentError,
-  UnsupportedDocumentError,
+  TextBudget, UnsupportedDocumentError,
 } from './errors.js';
 import { htmlToText } from './html.js';
-import { MAX_FILE_BYTES, MAX_TEXT_CHARS } from './limits.js';
+import { MAX_EXTRACTED_CHARS, MAX_FILE_BYTES, MAX_TEXT_CHARS } from './limits.js';
 import { isBlank, normalizeText } from './normalize.js';
 import { extractPdfText } from './pdf.js';
 import { decodeText, looksBinary } from './text.js';
@@ -66,7 +66,16 @@ export function detectFormat(name: string, bytes: Uint8Array): DocumentFormat {
   throw new UnsupportedDocumentError(`${basename(name)}: unsupported file type${ext ? ` (${ext})` : ''}; supported are PDF, DOCX, Markdown, text and HTML`);
 }
 
-/** Reads a document from bytes (uploads, tests). `name` gives the extension and display name. */
+/** Decoded text, refused before any further work when it alone passes the extraction limit. */
+function boundedText(name: string, text: string): string {
+  new TextBudget(MAX_EXTRACTED_CHARS, basename(name)).ensureRoom(text.length);
+  return text;
+}
+
+/**
+ * Reads a document from bytes (uploads, tests). `name` gives the extension and display name.
+ * Runs on whatever thread calls it: the host calls it through reader.ts, in a worker with limits.
+ */
 export async function ingestBytes(name: string, bytes: Uint8Array): Promise<IngestedDocument> {
   if (bytes.byteLength > MAX_FILE_BYTES) {
     throw new DocumentTooLargeError(`${basename(name)} is ${(bytes.byteLength / 2 ** 20).toFixed(1)} MiB; the limit is ${MAX_FILE_BYTES / 2 ** 20} MiB`);
@@ -82,32 +91,37 @@ export async function ingestBytes(name: string, bytes: Uint8Array): Promise<Inge
       if (!startsWith(bytes, PDF_SIGNATURE) && !Buffer.from(bytes.subarray(0, 1024)).includes('%PDF-')) {
         throw new CorruptDocumentError(`${basename(name)} is not a PDF (no %PDF header)`);
       }
-      const r = await extractPdfText(bytes);
+      const r = await extractPdfText(bytes, new TextBudget(MAX_EXTRACTED_CHARS, basename(name)));
       raw = r.text; pages = r.pages; warnings = r.warnings;
       break;
     }
     case 'docx': {
       const r = await extractDocxText(bytes);
-      raw = r.text; warnings = r.warnings;
+      raw = boundedText(name, r.text); warnings = r.warnings;
       break;
     }
     case 'html': {
       const d = decodeText(bytes);
-      raw = htmlToText(d.text); encoding = d.encoding;
+      raw = htmlToText(d.text, new TextBudget(MAX_EXTRACTED_CHARS, basename(name))); encoding = d.encoding;
       break;
     }
     case 'markdown':
     case 'text': {
       const d = decodeText(bytes);
-      raw = d.text; encoding = d.encoding;
+      raw = boundedText(name, d.text); encoding = d.encoding;
       break;
     }
   }
-  const text = normalizeText(raw);
-  if (isBlank(text)) throw new EmptyDocumentError(`${basename(name)} contains no text`);
-  if (text.length > MAX_TEXT_CHARS) {
-    throw new DocumentTooLargeError(`${basename(name)} has ${text.length.toLocaleString('en')} characters; the limit is ${MAX_TEXT_CHARS.toLocaleString('en')}`);
+  let text: string;
+  try {
+    text = normalizeText(raw, { maxChars: MAX_TEXT_CHARS });
+  } catch (err) {
+    if (err instanceof DocumentTooLargeError) {
+      throw new DocumentTooLargeError(`${basename(name)} has more than ${MAX_TEXT_CHARS.toLocaleString('en')} characters; that is the limit`);
+    }
+    throw err;
   }
+  if (isBlank(text)) throw new EmptyDocumentError(`${basename(name)} contains no text`);
   return {
     name: basename(name), format, text,
     sha256: createHash('sha256').update(bytes).digest('hex'),

@@ -27,9 +27,32 @@ function bomEncoding(bytes: Uint8Array): { encoding: string; skip: number } | nu
   return null;
 }
 
-/** NUL bytes in the head of a file without a UTF-16 BOM mean it is binary. */
+/** Share of the sniffed byte pairs whose high byte is 0 above which BOM-less text is taken as
+ * UTF-16: ASCII-range text in UTF-16 has a 0 in every pair; binary files do not hold zeros at one
+ * parity only. */
+const UTF16_ZERO_SHARE = 0.4;
+/** …while the other parity may hold at most this share of zeros. */
+const UTF16_OTHER_ZERO_SHARE = 0.02;
+
+/** UTF-16 without a BOM, told by zeros at odd (LE) or even (BE) offsets only. */
+export function utf16WithoutBom(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
+  const n = Math.min(bytes.length, SNIFF_BYTES) & ~1;
+  if (n < 4) return null;
+  let even = 0;
+  let odd = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (bytes[i] === 0) even++;
+    if (bytes[i + 1] === 0) odd++;
+  }
+  const pairs = n / 2;
+  if (odd / pairs >= UTF16_ZERO_SHARE && even / pairs <= UTF16_OTHER_ZERO_SHARE) return 'utf-16le';
+  if (even / pairs >= UTF16_ZERO_SHARE && odd / pairs <= UTF16_OTHER_ZERO_SHARE) return 'utf-16be';
+  return null;
+}
+
+/** NUL bytes in the head of a file that is not UTF-16 (BOM or not) mean it is binary. */
 export function looksBinary(bytes: Uint8Array): boolean {
-  if (bomEncoding(bytes)) return false;
+  if (bomEncoding(bytes) || utf16WithoutBom(bytes)) return false;
   const n = Math.min(bytes.length, SNIFF_BYTES);
   for (let i = 0; i < n; i++) if (bytes[i] === 0) return true;
   return false;
@@ -39,6 +62,8 @@ export function decodeText(bytes: Uint8Array): DecodedText {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const bom = bomEncoding(bytes);
   if (bom) return { text: iconv.decode(buf.subarray(bom.skip), bom.encoding), encoding: bom.encoding };
+  const wide = utf16WithoutBom(bytes);
+  if (wide) return { text: iconv.decode(buf, wide), encoding: wide };
   if (looksBinary(bytes)) throw new UnsupportedDocumentError('this is a binary file, not text');
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8' };

@@ -2,7 +2,6 @@
 import { rmSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { IpcError } from '../../shared/contract.js';
-import { ingestBytes, ingestFile } from '../documents/ingest.js';
 import type { HostServices } from '../services.js';
 import type { Handlers } from './types.js';
 
@@ -13,10 +12,10 @@ export function documentHandlers(s: HostServices): Handlers<DocumentChannel> {
   return {
     'documents.add': async ({ path }) => {
       const abs = resolve(path);
-      return s.storeDocument(abs, await ingestFile(abs));
+      return s.storeDocument(abs, await s.reader.readFile(abs));
     },
     'documents.upload': async ({ name, dataBase64 }) =>
-      s.storeDocument(`upload:${basename(name)}`, await ingestBytes(name, Buffer.from(dataBase64, 'base64'))),
+      s.storeDocument(`upload:${basename(name)}`, await s.reader.readBytes(name, Buffer.from(dataBase64, 'base64'))),
     'documents.list': () => s.library.listDocuments(),
     'documents.get': ({ id }) => {
       const d = s.library.document(id);

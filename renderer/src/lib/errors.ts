@@ -19,6 +19,8 @@ export const ERROR_SENTENCES: Readonly<Record<ErrorCode, string>> = {
   DOC_EMPTY: 'This document has no text in it.',
   DOC_TOO_LARGE: 'This document is larger than the app can read.',
   DOC_NOT_FOUND: 'The document file could not be found.',
+  DOC_BOMB: 'This document is packed to expand far beyond any real document (a decompression bomb), so it was not read.',
+  DOC_TIMEOUT: 'Reading this document took too long and was stopped.',
   MODEL_INVALID: 'This file is not a model the app can run.',
   MODEL_TOO_LARGE: 'This model is too large for this machine’s memory.',
   MODEL_NOT_FOUND: 'The model file could not be found.',
