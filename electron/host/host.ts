@@ -18,7 +18,8 @@ import { Library, type StoredModel } from './library/library.js';
 import { EnginePool } from './engine/pool.js';
 import { findPreset, loadPresets, resolveRecipe, type PresetsFile } from './engine/presets.js';
 import type { ModelInfo, Runtime, RunReport, RuntimeContext } from './engine/runtime.js';
-import { appVersion, defaultDemoModelPath, defaultPresetsPath } from './paths.js';
+import { appVersion, defaultDemoModelPath, defaultPresetsPath, modelsDirOf } from './paths.js';
+import { CatalogHandlers, isCatalogChannel, type CatalogDeps } from './handlers/models-catalog.js';
 
 export const DEMO_MODEL_ID = 'demo';
 
@@ -41,6 +42,8 @@ export interface HostOptions {
   presetsPath?: string;
   /** Restarts of the host process so far (set by the supervisor through the environment). */
   hostRestarts?: number;
+  /** Catalog and download settings (tests: a local catalog, a small disk). */
+  catalog?: Partial<Pick<CatalogDeps, 'modelsDir' | 'catalogPath' | 'freeDiskBytes' | 'memory' | 'env'>>;
 }
 
 interface Job {
@@ -63,6 +66,8 @@ export class EngineHost {
   private draining = false;
   private backend = 'unknown';
   private disposed = false;
+  /** catalog.list, models.fit, downloads.* (handlers/models-catalog.ts). */
+  readonly catalog: CatalogHandlers;
 
   constructor(private readonly opts: HostOptions) {
     mkdirSync(opts.dataDir, { recursive: true });
@@ -85,6 +90,8 @@ export class EngineHost {
     this.library.upsertModel({ id: DEMO_MODEL_ID, path: this.demoModelPath, name: 'Demo model', isDemo: true,
       fileBytes: fileSize(this.demoModelPath), info: this.library.model(DEMO_MODEL_ID)?.info ?? null });
     if (!this.library.meta('selectedModelId')) this.library.setMeta('selectedModelId', DEMO_MODEL_ID);
+    this.catalog = new CatalogHandlers({ modelsDir: modelsDirOf(opts.dataDir), library: this.library, emit: opts.emit,
+      presets: () => this.presets(), addModel: (p) => this.addModel(p), loadedModel: (id) => this.pool?.loadedModel(id) ?? null, ...opts.catalog });
     void this.fillMissingModelInfo();
   }
 
@@ -112,6 +119,7 @@ export class EngineHost {
   }
 
   private async dispatch(channel: Channel, req: unknown): Promise<unknown> {
+    if (isCatalogChannel(channel)) return this.catalog.handle(channel, req);
     switch (channel) {
       case 'app.info': return this.appInfo();
       case 'documents.add': return this.addDocument((req as ParsedRequestOf<'documents.add'>).path);
@@ -516,6 +524,7 @@ export class EngineHost {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.catalog.dispose();
     for (const j of this.queue.splice(0)) j.abort.abort();
     this.active?.abort.abort();
     this.pool?.dispose();

@@ -50,3 +50,8 @@ export function defaultDemoModelPath(): string {
 export function defaultPresetsPath(): string {
   return process.env.SWAA_PRESETS ?? join(projectRoot(), 'models', 'presets.json');
 }
+
+/** Where downloaded models go: {dataDir}/models, or SWAA_MODELS_DIR. Partial downloads live in its .partial/ folder. */
+export function modelsDirOf(dataDir: string): string {
+  return process.env.SWAA_MODELS_DIR ?? join(dataDir, 'models');
+}
