@@ -3,7 +3,7 @@
  * zod) is bundled through here. Everything the UI sends or receives is typed from these.
  */
 export type {
-  AppInfo, Channel, DocumentDetail, ErrorCode, DocumentSummary, EventName, EventOf, FaLayers, IpcErrorShape,
+  AppInfo, CatalogModel, Channel, DownloadStatus, FitAdvice, DocumentDetail, ErrorCode, DocumentSummary, EventName, EventOf, FaLayers, IpcErrorShape,
   Listener, MemoryEstimate, ModelSummary, Preset, PresetRecipe, PrefillPhase, Recipe, RequestOf, ResponseOf,
   RunMetrics, RunRecord, RunStatus, Settings, SwaaBridge, Unsubscribe,
 } from '../../electron/shared/contract';
