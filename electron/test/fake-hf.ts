@@ -23,6 +23,8 @@ export interface FakeFile {
   corruptWith?: Buffer;
   /** Close the connection after this many body bytes, the first time only. */
   dropAfterBytes?: number;
+  /** Send the body in pieces with pauses, so a person (or an e2e test) can watch the progress. */
+  throttle?: { chunkBytes: number; pauseMs: number };
 }
 
 export interface FakeHf {
@@ -73,6 +75,19 @@ export async function startFakeHf(files: FakeFile[]): Promise<FakeHf> {
     if (f.dropAfterBytes !== undefined && !dropped.has(f.file)) {
       dropped.add(f.file);
       res.write(part.subarray(0, f.dropAfterBytes), () => res.destroy());
+      return;
+    }
+    if (f.throttle) {
+      const { chunkBytes, pauseMs } = f.throttle;
+      let at = 0;
+      const next = () => {
+        if (res.destroyed) return;
+        if (at >= part.length) { res.end(); return; }
+        res.write(part.subarray(at, at + chunkBytes));
+        at += chunkBytes;
+        setTimeout(next, pauseMs);
+      };
+      next();
       return;
     }
     res.end(part);

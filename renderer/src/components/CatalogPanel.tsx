@@ -4,7 +4,7 @@
  * speed, ETA, cancel and resume. Also: any GGUF URL, and the access token for gated repositories.
  */
 import { useEffect, useState, type FormEvent } from 'react';
-import { useApp, useCatalog, useLibrary, useStores } from '../bridge/stores';
+import { useApp, useCatalog, useLibrary, useModels, useStores } from '../bridge/stores';
 import type { CatalogModel, DownloadStatus } from '../contract';
 import { formatBytes, formatCount } from '../lib/format';
 import { downloadText, fitText } from '../lib/fitText';
@@ -29,6 +29,7 @@ function Entry({ m }: { m: CatalogModel }) {
   const { catalog, models } = useStores();
   const d = useCatalog((s) => downloadOf(s, m.id));
   const fit = useCatalog((s) => s.fits[m.id] ?? null);
+  const inUse = useModels((s) => m.modelId !== null && s.models.some((x) => x.id === m.modelId && x.selected));
   const active = d !== null && ACTIVE_STATES.includes(d.state);
   const partial = d !== null && !active && d.resumable && d.state !== 'done';
   return (
@@ -50,9 +51,9 @@ function Entry({ m }: { m: CatalogModel }) {
         </p>
       )}
       {active && <Progress d={d} onCancel={() => void catalog.getState().cancel(d.id)} />}
-      {!active && m.modelId && (
-        <button type="button" onClick={() => void models.getState().select(m.modelId!)}>Use this model</button>
-      )}
+      {!active && m.modelId && (inUse
+        ? <span className="chip cached" data-testid="in-use">In use</span>
+        : <button type="button" onClick={() => void models.getState().select(m.modelId!)}>Use this model</button>)}
       {!active && !m.modelId && (
         <div className="catalog-actions">
           <button type="button" onClick={() => void catalog.getState().start({ catalogId: m.id })}>
