@@ -15,11 +15,12 @@ export interface WebServer {
   stop(): Promise<void>;
 }
 
-export async function startWebServer(): Promise<WebServer> {
+/** `env` adds variables for the server and its engine host (e.g. HF_ENDPOINT and SWAA_CATALOG for the catalog test). */
+export async function startWebServer(env: Record<string, string> = {}): Promise<WebServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'swaa-e2e-'));
   const child: ChildProcess = spawn('npm', ['run', 'web', '--', '--port', '0', '--data-dir', dataDir], {
     cwd: ROOT,
-    env: { ...process.env, SWAA_DATA_DIR: dataDir, BROWSER: 'none', FORCE_COLOR: '0' },
+    env: { ...process.env, SWAA_DATA_DIR: dataDir, BROWSER: 'none', FORCE_COLOR: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // its own process group, so stop() ends npm, tsx and the engine host together
   });

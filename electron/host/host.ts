@@ -21,14 +21,16 @@ import { loadPresets } from './engine/presets.js';
 import { MIN_ANSWER_ROOM, Runner } from './engine/runner.js';
 import type { Runtime } from './engine/runtime.js';
 import { appHandlers } from './handlers/app.js';
+import { catalogHandlers } from './handlers/catalog.js';
 import { documentHandlers } from './handlers/documents.js';
 import { modelHandlers } from './handlers/models.js';
 import { runHandlers } from './handlers/runs.js';
 import { settingsHandlers } from './handlers/settings.js';
 import type { Handler, Handlers } from './handlers/types.js';
 import { Library } from './library/library.js';
+import { CatalogService, type CatalogDeps } from './models/catalog-service.js';
 import { ModelRegistry } from './models/registry.js';
-import { defaultDemoModelPath, defaultPresetsPath, defaultSamplesDir } from './paths.js';
+import { defaultDemoModelPath, defaultPresetsPath, defaultSamplesDir, modelsDirOf } from './paths.js';
 import type { HostServices } from './services.js';
 
 export type { EmitFn } from './emit.js';
@@ -47,10 +49,14 @@ export interface HostOptions {
   samplesDir?: string;
   /** Restarts of the host process so far (set by the supervisor through the environment). */
   hostRestarts?: number;
+  /** Catalog and download settings (tests: a local catalog, a small disk). */
+  catalog?: Partial<Pick<CatalogDeps, 'modelsDir' | 'catalogPath' | 'freeDiskBytes' | 'memory' | 'env'>>;
 }
 
 export class EngineHost {
   readonly library: Library;
+  /** The catalog and its downloads (the CLI's `npm run model` waits on them). */
+  readonly catalog: CatalogService;
   private readonly services: HostServices;
   private readonly handlers: Handlers;
   private readonly pool: EnginePool | null;
@@ -83,12 +89,20 @@ export class EngineHost {
     const samples = new Samples(opts.samplesDir ?? defaultSamplesDir(), library, storeDocument);
     // Documents are read in worker threads with time and memory limits: a hostile file cannot freeze the host.
     const reader = new DocumentReader();
+    this.catalog = new CatalogService({ modelsDir: modelsDirOf(opts.dataDir), library, emit: opts.emit, presets,
+      addModel: async (p) => {
+        const summary = await models.add(p);
+        opts.emit('library.changed', { kind: 'models' });
+        return summary;
+      },
+      loadedModel: (id) => this.pool?.loadedModel(id) ?? null, ...opts.catalog });
     this.services = {
-      library, emit: opts.emit, models, runner, tokens, samples, reader, runtime, runtimeProblem, presets, storeDocument,
+      library, emit: opts.emit, models, runner, tokens, samples, reader, catalog: this.catalog, runtime, runtimeProblem, presets, storeDocument,
       mode: opts.mode, dataDir: opts.dataDir, hostRestarts: opts.hostRestarts ?? 0,
     };
     this.handlers = {
       ...appHandlers(this.services),
+      ...catalogHandlers(this.services),
       ...documentHandlers(this.services),
       ...modelHandlers(this.services),
       ...runHandlers(this.services),
@@ -122,6 +136,7 @@ export class EngineHost {
     this.disposed = true;
     this.services.runner.dispose();
     this.services.reader.close();
+    this.catalog.dispose();
     this.pool?.dispose();
     this.library.close();
   }

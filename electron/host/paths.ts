@@ -1,7 +1,7 @@
 /**
  * Where things are: the project root (for the demo model and presets in development), the installed
  * app's resources folder (for them in an installed app), the app data folder (library, KV caches).
- * Overridable with SWAA_DATA_DIR / SWAA_DEMO_MODEL / SWAA_PRESETS.
+ * Overridable with SWAA_DATA_DIR / SWAA_DEMO_MODEL / SWAA_PRESETS / SWAA_SAMPLES / SWAA_CATALOG / SWAA_MODELS_DIR.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -75,14 +75,19 @@ export function defaultPresetsPath(): string {
 }
 
 /**
- * The bundled sample documents (models/demo/samples). The installer ships them as an extra resource
- * beside the demo model (electron-builder.yml), outside the app archive; in development they sit in
- * the project. The host reads only this folder when asked to add the samples.
+ * The bundled sample documents (models/demo/samples), beside the demo model: in the checkout, or as
+ * an extra resource of an installed app. The host reads only this folder when asked to add the samples.
  */
 export function defaultSamplesDir(): string {
-  if (process.env.SWAA_SAMPLES) return process.env.SWAA_SAMPLES;
-  const resources = (process as { resourcesPath?: string }).resourcesPath;
-  const packaged = resources ? join(resources, 'models', 'demo', 'samples') : null;
-  if (packaged && existsSync(packaged)) return packaged;
-  return join(projectRoot(), 'models', 'demo', 'samples');
+  return process.env.SWAA_SAMPLES ?? join(modelsDir(), 'demo', 'samples');
+}
+
+/** The model catalog (models/catalog.json), in the checkout or the installed resources. */
+export function defaultCatalogPath(): string {
+  return process.env.SWAA_CATALOG ?? join(modelsDir(), 'catalog.json');
+}
+
+/** Where downloaded models go: {dataDir}/models, or SWAA_MODELS_DIR. Partial downloads live in its .partial/ folder. */
+export function modelsDirOf(dataDir: string): string {
+  return process.env.SWAA_MODELS_DIR ?? join(dataDir, 'models');
 }

@@ -13,6 +13,7 @@ import type { PresetsFile } from './engine/presets.js';
 import type { Runner } from './engine/runner.js';
 import type { Runtime } from './engine/runtime.js';
 import type { Library } from './library/library.js';
+import type { CatalogService } from './models/catalog-service.js';
 import type { ModelRegistry } from './models/registry.js';
 
 export interface HostServices {
@@ -20,6 +21,8 @@ export interface HostServices {
   readonly emit: EmitFn;
   readonly models: ModelRegistry;
   readonly runner: Runner;
+  /** The model catalog, downloads and the fit advisor. */
+  readonly catalog: CatalogService;
   readonly tokens: TokenCounter;
   readonly samples: Samples;
   /** Reads documents off the host's thread, in a worker with time and memory limits. */

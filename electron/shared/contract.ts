@@ -53,6 +53,7 @@ export const ERROR_CODES = [
   'SWAA_ERR_CONTEXT_OVERFLOW', 'SWAA_ERR_CANCELLED', 'SWAA_ERR_BACKEND', 'SWAA_ERR_INVALID_RECIPE',
   'SWAA_ERR_PHASE', 'SWAA_ERR_STATE_MISMATCH', 'SWAA_ERR_STATE_CORRUPT', 'SWAA_ERR_TOKENIZER',
   'SWAA_ERR_INTERNAL',
+  'DOWNLOAD_UNAUTHORIZED', 'DOWNLOAD_NOT_FOUND', 'DOWNLOAD_NETWORK', 'DOWNLOAD_CHECKSUM', 'DOWNLOAD_FAILED', 'DISK_FULL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -402,6 +403,81 @@ export const AppInfoSchema = z.object({
 export type AppInfo = z.infer<typeof AppInfoSchema>;
 
 // ---------------------------------------------------------------------------------------------
+// Model catalog, downloads and the fit advisor (models/catalog.json; electron/host/models/)
+// ---------------------------------------------------------------------------------------------
+
+/** How a downloaded file is checked: against the catalog's sha256, the server's X-Linked-ETag, or not at all (no hash known). */
+export const VerificationSchema = z.enum(['pinned', 'server', 'none']);
+
+export const CatalogModelSchema = z.object({
+  id: IdSchema,
+  name: z.string(),
+  family: z.string(),
+  architecture: z.string(),
+  repo: z.string(),
+  revision: z.string(),
+  file: z.string(),
+  quantization: z.string(),
+  /** null: not confirmed; the server's size is used. */
+  bytes: z.number().nullable(),
+  sha256: z.string().nullable(),
+  verification: VerificationSchema,
+  trainedContext: z.number(),
+  nLayer: z.number(),
+  nHeadKv: z.number(),
+  headDim: z.number(),
+  license: z.string(),
+  gated: z.boolean(),
+  presetId: z.string(),
+  faParity: z.enum(['odd', 'even']),
+  why: z.string(),
+  source: z.string(),
+  /** The library model made from this file, once downloaded. */
+  modelId: z.string().nullable(),
+});
+export type CatalogModel = z.infer<typeof CatalogModelSchema>;
+
+export const FitAdviceSchema = z.object({
+  contextSize: z.number(),
+  weightBytes: z.number().nullable(),
+  kvBytes: z.number(),
+  computeBytes: z.number(),
+  totalBytes: z.number().nullable(),
+  freeBytes: z.number(),
+  machineBudgetBytes: z.number(),
+  verdict: z.enum(['fits', 'tight', 'too-large', 'unknown']),
+  maxContextNow: z.number(),
+  maxContextMachine: z.number(),
+  document: z.object({ tokens: z.number(), needsContext: z.number(), beyondTrained: z.boolean(), beyondMemory: z.boolean() }).nullable(),
+  summary: z.string(),
+  /** What the advice is for. */
+  target: z.object({ kind: z.enum(['catalog', 'model']), id: z.string(), trainedContext: z.number(), presetId: z.string().nullable(), recipe: RecipeSchema }),
+});
+export type FitAdvice = z.infer<typeof FitAdviceSchema>;
+
+export const DownloadStateSchema = z.enum(['checking', 'downloading', 'verifying', 'done', 'error', 'cancelled', 'paused']);
+export const DownloadStatusSchema = z.object({
+  id: IdSchema,
+  catalogId: z.string().nullable(),
+  /** Where it comes from (no token in it). */
+  url: z.string(),
+  file: z.string(),
+  state: DownloadStateSchema,
+  doneBytes: z.number(),
+  totalBytes: z.number().nullable(),
+  /** Measured over the last seconds; 0 when idle. */
+  bytesPerSecond: z.number(),
+  etaSeconds: z.number().nullable(),
+  verification: VerificationSchema,
+  /** A partial file is kept and a new start resumes it (interrupted, not cancelled). */
+  resumable: z.boolean(),
+  error: IpcErrorSchema.nullable(),
+  /** The library model, once done. */
+  modelId: z.string().nullable(),
+});
+export type DownloadStatus = z.infer<typeof DownloadStatusSchema>;
+
+// ---------------------------------------------------------------------------------------------
 // Channels
 // ---------------------------------------------------------------------------------------------
 
@@ -440,6 +516,24 @@ export const requestSchemas = {
   }).strict(),
 
   'presets.list': Empty,
+
+  'catalog.list': Empty,
+  /** Memory a model needs at a context size under a preset, the largest context that fits, and a document's needs. */
+  'models.fit': z.object({
+    catalogId: IdSchema.optional(),
+    modelId: IdSchema.optional(),
+    contextSize: z.number().int().min(256).max(1 << 20).optional(),
+    presetId: PresetIdSchema.optional(),
+    documentId: IdSchema.optional(),
+  }).strict().refine((r) => (r.catalogId === undefined) !== (r.modelId === undefined), { message: 'give catalogId or modelId' }),
+  'downloads.start': z.union([
+    z.object({ catalogId: IdSchema }).strict(),
+    z.object({ url: z.string().url().max(4096) }).strict(),
+  ]),
+  'downloads.cancel': ById,
+  'downloads.list': Empty,
+  /** A Hugging Face access token for gated repositories (kept in the library, never returned or logged); '' clears it. */
+  'downloads.setToken': z.object({ token: z.string().max(512) }).strict(),
 
   'runs.ask': z.object({
     documentId: IdSchema,
@@ -537,6 +631,12 @@ export interface ResponseMap {
     resolved: { modelId: string; recipes: Record<string, Recipe> } | null;
   };
   /** The run starts at once; its tokens, progress and result arrive as events keyed by runId. */
+  'catalog.list': { models: CatalogModel[]; endpoint: string; hasToken: boolean };
+  'models.fit': FitAdvice;
+  'downloads.start': DownloadStatus;
+  'downloads.cancel': { cancelled: boolean };
+  'downloads.list': DownloadStatus[];
+  'downloads.setToken': { hasToken: boolean };
   'runs.ask': { runId: string };
   'runs.cancel': { cancelled: boolean };
   'runs.list': RunRecord[];
@@ -596,6 +696,8 @@ export const eventSchemas = {
     state: z.enum(['starting', 'ready', 'crashed', 'restarted', 'stopped']),
     restarts: z.number(), reason: z.string().nullable(), at: z.string(),
   }),
+  /** A model download moved on (state change, or progress at most a few times a second). */
+  'download.progress': DownloadStatusSchema,
   /** Something in the library changed; lists should re-fetch. */
   'library.changed': z.object({ kind: z.enum(['documents', 'models', 'runs', 'settings']) }),
 } as const;

@@ -5,6 +5,7 @@ import { selectedModel } from './stores/modelStore';
 import { Library } from './components/Library';
 import { DocumentViewer } from './components/DocumentViewer';
 import { ModelPanel } from './components/ModelPanel';
+import { CatalogPanel } from './components/CatalogPanel';
 import { AskBox } from './components/AskBox';
 import { Answers } from './components/Answers';
 import { Conversation } from './components/Conversation';
@@ -61,6 +62,7 @@ export function App() {
         </main>
         <div className="side">
           <ModelPanel />
+          <CatalogPanel />
           <SamplingPanel />
         </div>
       </div>

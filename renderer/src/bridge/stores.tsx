@@ -6,6 +6,7 @@ import { createContext, useContext, useEffect, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { SwaaBridge } from '../contract';
 import { createAppStore, type AppState, type AppStore } from '../stores/appStore';
+import { createCatalogStore, type CatalogState, type CatalogStore } from '../stores/catalogStore';
 import { createLibraryStore, type LibraryState, type LibraryStore } from '../stores/libraryStore';
 import { createModelStore, type ModelState, type ModelStore } from '../stores/modelStore';
 import { createRecipeStore, type RecipeState, type RecipeStore } from '../stores/recipeStore';
@@ -23,6 +24,7 @@ export interface Stores {
   runs: RunStore;
   sampling: SamplingStore;
   samples: SampleStore;
+  catalog: CatalogStore;
 }
 
 export function createStores(bridge: SwaaBridge): Stores {
@@ -35,6 +37,7 @@ export function createStores(bridge: SwaaBridge): Stores {
     runs: createRunStore(bridge),
     sampling: createSamplingStore(bridge),
     samples: createSampleStore(bridge),
+    catalog: createCatalogStore(bridge),
   };
 }
 
@@ -49,11 +52,13 @@ export function StoresProvider({ stores, children }: { stores: Stores; children:
       stores.runs.getState().listen(),
       syncSelection(stores.bridge, stores.library, stores.recipes),
       stores.samples.getState().listen(),
+      stores.catalog.getState().listen(),
     ];
     void stores.app.getState().load();
     void stores.library.getState().refresh();
     void stores.models.getState().refresh();
     void stores.samples.getState().load();
+    void stores.catalog.getState().load();
     return () => { for (const off of offs) off(); };
   }, [stores]);
   return <StoresContext.Provider value={stores}>{children}</StoresContext.Provider>;
@@ -69,6 +74,7 @@ export const useApp = <T,>(sel: (s: AppState) => T): T => useStore(useStores().a
 export const useLibrary = <T,>(sel: (s: LibraryState) => T): T => useStore(useStores().library, sel);
 export const useModels = <T,>(sel: (s: ModelState) => T): T => useStore(useStores().models, sel);
 export const useRecipes = <T,>(sel: (s: RecipeState) => T): T => useStore(useStores().recipes, sel);
+export const useCatalog = <T,>(sel: (s: CatalogState) => T): T => useStore(useStores().catalog, sel);
 export const useRuns = <T,>(sel: (s: RunState) => T): T => useStore(useStores().runs, sel);
 export const useSampling = <T,>(sel: (s: SamplingState) => T): T => useStore(useStores().sampling, sel);
 export const useSamples = <T,>(sel: (s: SampleState) => T): T => useStore(useStores().samples, sel);

@@ -6,6 +6,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { SettingNumber } from './SettingNumber';
 import { useApp, useModels, useRecipes, useStores } from '../bridge/stores';
 import { ErrorNote } from './ErrorNote';
+import { FitHint } from './FitHint';
 import { formatBytes, formatCount, formatParams } from '../lib/format';
 import { selectedModel } from '../stores/modelStore';
 import { CUSTOM_ID } from '../stores/recipeStore';
@@ -90,6 +91,7 @@ export function ModelPanel() {
             onClick={() => void app.getState().updateSettings({ contextSize: model.nCtxTrain! })}>Use {formatCount(model.nCtxTrain)}</button>
         </p>
       ) : null}
+      {model && <FitHint model={model} />}
       {estimate && model && estimate.modelId === model.id && (
         <div className={`estimate${estimate.fits ? '' : ' warn'}`} data-testid="memory-estimate">
           <div><span>KV cache at {formatCount(estimate.contextSize)} tokens</span><strong>{formatBytes(estimate.kvBytes)}</strong></div>

@@ -49,6 +49,12 @@ export const ERROR_SENTENCES: Readonly<Record<ErrorCode, string>> = {
   SWAA_ERR_STATE_CORRUPT: 'The saved document cache is damaged, so it was not used.',
   SWAA_ERR_TOKENIZER: 'The text could not be tokenized by this model.',
   SWAA_ERR_INTERNAL: 'Something went wrong inside the runtime.',
+  DOWNLOAD_UNAUTHORIZED: 'The server wants an account for this model: it is gated or private.',
+  DOWNLOAD_NOT_FOUND: 'The server has no such file.',
+  DOWNLOAD_NETWORK: 'The download was interrupted by the network. Start it again to resume.',
+  DOWNLOAD_CHECKSUM: 'The downloaded file did not match its checksum, so it was removed.',
+  DOWNLOAD_FAILED: 'The download failed.',
+  DISK_FULL: 'There is not enough free disk space for this model.',
 };
 
 function sentenceFor(code: string): string | undefined {
