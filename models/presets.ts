@@ -8,42 +8,19 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { FaLayers, Recipe } from '../native/addon/types.js';
+import { PresetSchema, type Preset, type PresetRecipe } from '../electron/shared/contract.js';
 
-const faLayersSchema = z.union([
-  z.object({ kind: z.literal('none') }),
-  z.object({ kind: z.literal('odd') }),
-  z.object({ kind: z.literal('even') }),
-  z.object({ kind: z.literal('everyN'), n: z.number().int().min(1), offset: z.number().int().min(0) }),
-  z.object({ kind: z.literal('list'), layers: z.array(z.number().int().min(0)) }),
-  z.object({ kind: z.literal('auto'), fraction: z.number().int().min(1) }),
-]);
-
-const presetRecipeSchema = z.object({
-  window: z.number().int().min(0).nullable(),
-  sinks: z.number().int().min(0),
-  faLayers: faLayersSchema,
-  faDecode: z.union([z.boolean(), z.array(z.number().int().min(0))]),
-  questionFa: z.boolean(),
-});
-
-export const presetSchema = z.object({
-  id: z.string().regex(/^[a-z][a-z0-9-]*$/),
-  label: z.string(),
-  tradeoff: z.string(),
-  paperFigure: z.string(),
-  needsAdaptedWeights: z.boolean().optional(),
-  recipe: presetRecipeSchema,
-  demoRecipe: presetRecipeSchema,
-});
-
+/**
+ * The presets file: the preset schema is the IPC contract's (electron/shared/contract.ts), so the app,
+ * the bench and the eval accept exactly the same recipes.
+ */
 export const presetsFileSchema = z.object({
   version: z.literal(1),
   faLayerParity: z.record(z.string(), z.enum(['odd', 'even'])),
-  presets: z.array(presetSchema).min(1),
+  presets: z.array(PresetSchema).min(1),
 });
 
-export type Preset = z.infer<typeof presetSchema>;
-export type PresetRecipe = z.infer<typeof presetRecipeSchema>;
+export type { Preset, PresetRecipe };
 export type PresetsFile = z.infer<typeof presetsFileSchema>;
 
 export const PRESETS_PATH = join(dirname(fileURLToPath(import.meta.url)), 'presets.json');

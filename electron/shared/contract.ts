@@ -12,6 +12,7 @@
  * - Errors reach the caller as a rejected promise with an `IpcError` { code, message }.
  */
 import { z } from 'zod';
+import { SWAA_ERROR_CODES } from '../../native/addon/types.js';
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks
@@ -47,12 +48,7 @@ export const ERROR_CODES = [
   'DOC_BOMB', 'DOC_TIMEOUT',
   'MODEL_INVALID', 'MODEL_TOO_LARGE', 'MODEL_NOT_FOUND', 'PRESET_NOT_FOUND', 'PRESETS_MISSING',
   'RUNTIME_UNAVAILABLE', 'HOST_CRASHED', 'HOST_UNAVAILABLE', 'INTERNAL',
-  'SWAA_ERR_INVALID_ARGUMENT', 'SWAA_ERR_IO', 'SWAA_ERR_NOT_GGUF', 'SWAA_ERR_TRUNCATED',
-  'SWAA_ERR_UNSUPPORTED_ARCH', 'SWAA_ERR_MISSING_TENSOR', 'SWAA_ERR_SHAPE_MISMATCH',
-  'SWAA_ERR_UNSUPPORTED_TYPE', 'SWAA_ERR_BAD_METADATA', 'SWAA_ERR_OUT_OF_MEMORY',
-  'SWAA_ERR_CONTEXT_OVERFLOW', 'SWAA_ERR_CANCELLED', 'SWAA_ERR_BACKEND', 'SWAA_ERR_INVALID_RECIPE',
-  'SWAA_ERR_PHASE', 'SWAA_ERR_STATE_MISMATCH', 'SWAA_ERR_STATE_CORRUPT', 'SWAA_ERR_TOKENIZER',
-  'SWAA_ERR_INTERNAL',
+  ...SWAA_ERROR_CODES,
   'DOWNLOAD_UNAUTHORIZED', 'DOWNLOAD_NOT_FOUND', 'DOWNLOAD_NETWORK', 'DOWNLOAD_CHECKSUM', 'DOWNLOAD_FAILED', 'DISK_FULL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

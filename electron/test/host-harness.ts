@@ -31,6 +31,7 @@ export function writeTestPresets(dir: string): string {
     id, label: id, tradeoff: `${id} trade-off`, paperFigure: 'test', recipe: recipe(window, { kind: fa }), demoRecipe: recipe(window, { kind: fa }),
   });
   writeFileSync(path, JSON.stringify({
+    version: 1,
     presets: [preset('full', null, 'none'), preset('balanced', 256, 'odd'), preset('fast', 128, 'none')],
     faLayerParity: { qwen3: 'odd', llama: 'even' },
   }));

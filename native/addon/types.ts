@@ -148,27 +148,16 @@ export interface LayerPlan {
   kvRows: number;
 }
 
-/** Status names of swaa.h, carried as `error.code` of every runtime error. */
-export type SwaaErrorCode =
-  | 'SWAA_ERR_INVALID_ARGUMENT'
-  | 'SWAA_ERR_IO'
-  | 'SWAA_ERR_NOT_GGUF'
-  | 'SWAA_ERR_TRUNCATED'
-  | 'SWAA_ERR_UNSUPPORTED_ARCH'
-  | 'SWAA_ERR_MISSING_TENSOR'
-  | 'SWAA_ERR_SHAPE_MISMATCH'
-  | 'SWAA_ERR_UNSUPPORTED_TYPE'
-  | 'SWAA_ERR_BAD_METADATA'
-  | 'SWAA_ERR_OUT_OF_MEMORY'
-  | 'SWAA_ERR_CONTEXT_OVERFLOW'
-  | 'SWAA_ERR_CANCELLED'
-  | 'SWAA_ERR_BACKEND'
-  | 'SWAA_ERR_INVALID_RECIPE'
-  | 'SWAA_ERR_PHASE'
-  | 'SWAA_ERR_STATE_MISMATCH'
-  | 'SWAA_ERR_STATE_CORRUPT'
-  | 'SWAA_ERR_TOKENIZER'
-  | 'SWAA_ERR_INTERNAL';
+/** Status names of swaa.h, carried as `error.code` of every runtime error. The TypeScript list of
+ *  them: the contract's ERROR_CODES includes it, and native/tests/ts/error-codes.test.ts proves it
+ *  equal to swaa.h's enum and status.cc's names. */
+export const SWAA_ERROR_CODES = [
+  'SWAA_ERR_INVALID_ARGUMENT', 'SWAA_ERR_IO', 'SWAA_ERR_NOT_GGUF', 'SWAA_ERR_TRUNCATED', 'SWAA_ERR_UNSUPPORTED_ARCH',
+  'SWAA_ERR_MISSING_TENSOR', 'SWAA_ERR_SHAPE_MISMATCH', 'SWAA_ERR_UNSUPPORTED_TYPE', 'SWAA_ERR_BAD_METADATA',
+  'SWAA_ERR_OUT_OF_MEMORY', 'SWAA_ERR_CONTEXT_OVERFLOW', 'SWAA_ERR_CANCELLED', 'SWAA_ERR_BACKEND', 'SWAA_ERR_INVALID_RECIPE',
+  'SWAA_ERR_PHASE', 'SWAA_ERR_STATE_MISMATCH', 'SWAA_ERR_STATE_CORRUPT', 'SWAA_ERR_TOKENIZER', 'SWAA_ERR_INTERNAL',
+] as const;
+export type SwaaErrorCode = (typeof SWAA_ERROR_CODES)[number];
 
 export class SwaaError extends Error {
   constructor(readonly code: SwaaErrorCode, message: string) {

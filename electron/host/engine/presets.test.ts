@@ -23,6 +23,7 @@ test('loads presets.json, resolves demo and family recipes, and names unknown pr
   try {
     const path = join(dir, 'presets.json');
     writeFileSync(path, JSON.stringify({
+      version: 1,
       presets: [
         { id: 'quality', label: 'Quality', tradeoff: 't', paperFigure: 'f', recipe: r(2048, { kind: 'auto', fraction: 2 }), demoRecipe: r(64, { kind: 'auto', fraction: 2 }) },
         { id: 'fast', label: 'Fast', tradeoff: 't', paperFigure: 'f', recipe: r(2048, { kind: 'auto', fraction: 4 }), demoRecipe: r(64, { kind: 'none' }) },

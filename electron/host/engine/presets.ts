@@ -4,15 +4,10 @@
  * patterns follow the model family's parity (faLayerParity) because which half matters is model specific.
  */
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
-import { IpcError, PresetSchema, type Preset, type Recipe } from '../../shared/contract.js';
-import { resolveRecipe as resolvePresetRecipe } from '../../../models/presets.js';
+import { IpcError, type Preset, type Recipe } from '../../shared/contract.js';
+import { presetsFileSchema, resolveRecipe as resolvePresetRecipe, type PresetsFile } from '../../../models/presets.js';
 
-export const PresetsFileSchema = z.object({
-  presets: z.array(PresetSchema).min(1),
-  faLayerParity: z.record(z.string(), z.enum(['odd', 'even'])).default({}),
-});
-export type PresetsFile = z.infer<typeof PresetsFileSchema>;
+export type { PresetsFile };
 
 export function loadPresets(path: string): PresetsFile {
   let raw: string;
@@ -21,7 +16,7 @@ export function loadPresets(path: string): PresetsFile {
   } catch {
     throw new IpcError('PRESETS_MISSING', `no presets file at ${path}`);
   }
-  const parsed = PresetsFileSchema.safeParse(JSON.parse(raw));
+  const parsed = presetsFileSchema.safeParse(JSON.parse(raw));
   if (!parsed.success) throw new IpcError('PRESETS_MISSING', `${path} is not a valid presets file: ${parsed.error.message}`);
   return parsed.data;
 }
