@@ -7,6 +7,7 @@ import { finalChunkTokens, plannedLayerRows, prefillFlops, speedupLimit, type La
 import type { JobResult } from './job.js';
 import type { BenchModel } from './models.js';
 import { spread, type Spread } from './stats.js';
+import { faLayerMask } from '../electron/shared/fa-layers.js';
 
 export interface ModelEntry {
   model: BenchModel;
@@ -78,14 +79,7 @@ export function shapeOf(info: ModelInfo): ModelShape {
 /** Whether layer l attends fully while reading the prompt, for a resolved recipe. */
 export function layerIsFa(recipe: Recipe, layer: number): boolean {
   if (recipe.window === null) return true;
-  const f = recipe.faLayers;
-  switch (f.kind) {
-    case 'none': return false;
-    case 'odd': return layer % 2 === 1;
-    case 'even': return layer % 2 === 0;
-    case 'everyN': return layer % f.n === f.offset % f.n;
-    case 'list': return f.layers.includes(layer);
-  }
+  return faLayerMask(recipe.faLayers, layer + 1)[layer] === true;
 }
 
 /** Prefill rows (document then question phase) of every layer as the FLOP model plans them. */

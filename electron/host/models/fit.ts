@@ -11,6 +11,7 @@
  *   - one row of K and one of V per layer, f16: 2 bytes × n_head_kv × head_dim each.
  */
 import type { Recipe } from '../../shared/contract.js';
+import { faLayerMask } from '../../shared/fa-layers.js';
 
 /** Compute buffers and runtime overhead on top of weights + KV (the host's own allowance; measured ~100-200 MB on CPU). */
 export const COMPUTE_ALLOWANCE_BYTES = 256 * 1024 * 1024;
@@ -23,18 +24,11 @@ export const QUESTION_AND_ANSWER_ROOM = 512;
 
 export interface KvShape { nLayer: number; nHeadKv: number; headDim: number }
 
-/** Which layers keep every row (true) under a recipe; mirrors resolve_recipe + LayerAttention::full_cache. */
+/** Which layers keep every row (true) under a recipe; mirrors resolve_recipe + LayerAttention::full_cache
+ *  (native/tests/ts/fa-layers.test.ts checks it against the runtime's layer plan). */
 export function fullCacheLayers(recipe: Recipe, nLayer: number): boolean[] {
   if (recipe.window === null) return Array.from({ length: nLayer }, () => true);
-  const fa = Array.from({ length: nLayer }, () => false);
-  const f = recipe.faLayers;
-  switch (f.kind) {
-    case 'none': break;
-    case 'odd': for (let i = 1; i < nLayer; i += 2) fa[i] = true; break;
-    case 'even': for (let i = 0; i < nLayer; i += 2) fa[i] = true; break;
-    case 'everyN': for (let i = f.offset; i < nLayer; i += f.n) fa[i] = true; break;
-    case 'list': for (const i of f.layers) if (i >= 0 && i < nLayer) fa[i] = true; break;
-  }
+  const fa = faLayerMask(recipe.faLayers, nLayer);
   const faDecode = (i: number) => (Array.isArray(recipe.faDecode) ? recipe.faDecode.includes(i) : recipe.faDecode);
   return fa.map((x, i) => x || recipe.questionFa || faDecode(i));
 }

@@ -3,20 +3,13 @@
  * the KV estimate both read it from here, so the picture and the numbers cannot disagree.
  */
 import type { FaLayers } from '../contract';
+import { faLayerMask } from '../../../electron/shared/fa-layers';
 
-/** True at index i when layer i always attends fully. */
-export function faLayerMask(fa: FaLayers, nLayer: number): boolean[] {
-  return Array.from({ length: nLayer }, (_, i) => isFaLayer(fa, i));
-}
+export { faLayerMask };
 
+/** True when layer `layer` always attends fully (the runtime's rule: electron/shared/fa-layers.ts). */
 export function isFaLayer(fa: FaLayers, layer: number): boolean {
-  switch (fa.kind) {
-    case 'none': return false;
-    case 'odd': return layer % 2 === 1;
-    case 'even': return layer % 2 === 0;
-    case 'everyN': return fa.n > 0 && layer >= fa.offset && (layer - fa.offset) % fa.n === 0;
-    case 'list': return fa.layers.includes(layer);
-  }
+  return layer >= 0 && faLayerMask(fa, layer + 1)[layer] === true;
 }
 
 /** The explicit list a pattern stands for on a model with nLayer layers. */
