@@ -41,7 +41,7 @@ export function FitHint({ model }: { model: ModelSummary }) {
   const roundUp = (n: number) => Math.ceil(n / STEP) * STEP;
   const candidates = doc ? longer.filter((m) => m.trainedContext >= doc.needsContext).map((m) => m.name) : [];
   return (
-    <div className="fit-hint" data-testid="context-fit">
+    <div className="fit-hint" data-testid="context-fit-hint">
       <p className={`fit fit-${fit.verdict} small-text`}>{fitText(fit)}</p>
       {doc && doc.beyondTrained && (
         <div className="choice" role="group" aria-label="The document is longer than the model's trained context" data-testid="context-choice">
