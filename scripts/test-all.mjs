@@ -82,7 +82,7 @@ const suites = {
       return m ? { passed: +m[1], failed: +m[2], skipped: 0 } : null;
     },
   },
-  runtime: nodeTestSuite('runtime', findTests(['native/addon', 'native/tests/ts', 'models', 'bench'], '.test.ts')),
+  runtime: nodeTestSuite('runtime', findTests(['native/addon', 'native/tests/ts', 'models', 'bench', 'docs'], '.test.ts')),
   host: nodeTestSuite('host', findTests(['electron'], '.test.ts')),
   renderer: {
     cmd: join(root, 'node_modules', '.bin', 'vitest'), args: ['run', '--config', 'renderer/vite.config.ts'],

@@ -23,7 +23,7 @@ const prompt = [...(fa.addBos ? [fa.bos] : []), ...fa.tokenize(p.text)];
 const ref = await fa.greedy(prompt, 64);
 const ours = await sw.greedy(prompt, 64);
 const k = ref.tokens.findIndex((t, i) => t !== ours.tokens[i]);
-console.log(`${name} "${p.label}", ${threads} thread(s): prompt ${prompt.length} tokens; greedy split at ${k} (llama.cpp margin ${ref.margins[k]?.toFixed(4)})`);
+console.log(`${name} "${p.label}", ${threads} thread(s): prompt ${prompt.length} tokens; greedy split at ${k} (llama.cpp margin ${ref.margins?.[k]?.toFixed(4) ?? "n/a"})`);
 if (k >= 0) {
   const seq = [...prompt, ...ref.tokens.slice(0, k)];
   const last = seq.length - 1;
