@@ -3,7 +3,7 @@
  * process.parentPort) or by child_process.fork (process.send) in headless modes and tests. A native
  * crash here takes down only this process; the supervisor starts a new one.
  */
-import { toIpcError } from '../shared/contract.js';
+import { settle, toIpcError } from '../shared/contract.js';
 import { FromHostSchema, HOST_CONFIG_ENV, ToHostSchema, type FromHost, type ToHost } from './protocol.js';
 import { startHost } from './start-host.js';
 import type { EngineHost } from './host.js';
@@ -42,10 +42,7 @@ async function main(): Promise<void> {
       host.dispose();
       process.exit(0);
     }
-    host.handle(msg.channel, msg.payload).then(
-      (result) => send({ type: 'response', id: msg.id, ok: true, result }),
-      (err: unknown) => send({ type: 'response', id: msg.id, ok: false, error: toIpcError(err) }),
-    );
+    void settle(() => host.handle(msg.channel, msg.payload)).then((answer) => send({ type: 'response', id: msg.id, ...answer }));
   });
   // If the parent dies, so do we (fork: the IPC channel closes).
   process.on('disconnect', () => { host.dispose(); process.exit(0); });

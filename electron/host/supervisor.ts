@@ -6,7 +6,7 @@
  * crash never loses it. The process kind is pluggable: fork (Node) or Electron's utilityProcess.
  */
 import {
-  IpcError, parseEvent, parseRequest,
+  IpcError, openEnvelope, parseEvent, parseRequest,
   type AnyEvent, type Channel, type EventName, type EventOf, type Listener, type RequestOf, type ResponseOf, type Unsubscribe,
 } from '../shared/contract.js';
 import { FromHostSchema, HOST_CONFIG_ENV, type FromHost, type HostConfig, type ToHost } from './protocol.js';
@@ -149,8 +149,7 @@ export class HostSupervisor implements HostClient {
             const p = this.pending.get(msg.id);
             if (!p) break;
             this.pending.delete(msg.id);
-            if (msg.ok) p.resolve(msg.result);
-            else p.reject(new IpcError(msg.error.code, msg.error.message));
+            try { p.resolve(openEnvelope(msg, 'the engine host')); } catch (e) { p.reject(e); }
             break;
           }
           case 'event': {

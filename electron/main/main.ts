@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
-  ELECTRON_EVENT_CHANNEL, ELECTRON_INVOKE_CHANNEL, ELECTRON_OPEN_EXTERNAL_CHANNEL, ELECTRON_PICK_CHANNEL, toIpcError,
+  ELECTRON_EVENT_CHANNEL, ELECTRON_INVOKE_CHANNEL, ELECTRON_OPEN_EXTERNAL_CHANNEL, ELECTRON_PICK_CHANNEL, IpcError, settle, toIpcError,
 } from '../shared/contract.js';
 import { HostSupervisor } from '../host/supervisor.js';
 import { projectRoot } from '../host/paths.js';
@@ -159,14 +159,12 @@ if (!app.requestSingleInstanceLock()) {
     });
 
     ipcMain.handle(ELECTRON_INVOKE_CHANNEL, async (e, channel: unknown, payload: unknown) => {
-      if (!trusted(e)) return { ok: false, error: { code: 'NOT_SUPPORTED', message: 'untrusted sender' } };
-      try {
-        if (typeof channel !== 'string') throw Object.assign(new Error('channel must be a string'), { code: 'INVALID_PAYLOAD' });
+      return settle(async () => {
+        if (!trusted(e)) throw new IpcError('NOT_SUPPORTED', 'untrusted sender');
+        if (typeof channel !== 'string') throw new IpcError('INVALID_PAYLOAD', 'channel must be a string');
         paths.check(channel, payload);
-        return { ok: true, result: await supervisor.invokeUnknown(channel, payload) };
-      } catch (err) {
-        return { ok: false, error: toIpcError(err) };
-      }
+        return supervisor.invokeUnknown(channel, payload);
+      });
     });
     ipcMain.handle(ELECTRON_PICK_CHANNEL, async (e, kind: unknown) => {
       if (!trusted(e) || !win || (kind !== 'document' && kind !== 'model')) return [];

@@ -6,7 +6,7 @@
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import {
   ELECTRON_EVENT_CHANNEL, ELECTRON_INVOKE_CHANNEL, ELECTRON_OPEN_EXTERNAL_CHANNEL, ELECTRON_PICK_CHANNEL,
-  IpcError, isSafeExternalUrl, parseEvent, parseRequest,
+  IpcError, isSafeExternalUrl, openEnvelope, parseEvent, parseRequest,
   type AnyEvent, type Channel, type EventName, type EventOf, type Listener, type RequestOf, type ResponseOf, type SwaaBridge, type Unsubscribe,
 } from '../shared/contract.js';
 
@@ -19,15 +19,11 @@ ipcRenderer.on(ELECTRON_EVENT_CHANNEL, (_e, raw: unknown) => {
   }
 });
 
-type Envelope = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } };
-
 const bridge: SwaaBridge = {
   kind: 'electron',
   async invoke<C extends Channel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
     parseRequest(channel, request);
-    const r = await ipcRenderer.invoke(ELECTRON_INVOKE_CHANNEL, channel, request) as Envelope;
-    if (!r.ok) throw new IpcError(r.error.code, r.error.message);
-    return r.result as ResponseOf<C>;
+    return openEnvelope(await ipcRenderer.invoke(ELECTRON_INVOKE_CHANNEL, channel, request), 'the main process') as ResponseOf<C>;
   },
   on<E extends EventName>(event: E, listener: Listener<E>): Unsubscribe {
     const l = (e: AnyEvent) => { if (e.event === event) listener(e.payload as EventOf<E>); };

@@ -103,6 +103,34 @@ export function toIpcError(err: unknown): IpcErrorShape {
   return { code: 'INTERNAL', message: String(err) };
 }
 
+/**
+ * The answer to one request as it crosses a process or network edge (Electron IPC, the host child's
+ * messages, web mode's HTTP): stated once, wrapped by `settle` and opened by `openEnvelope` on every edge.
+ */
+export type Envelope<T = unknown> = { ok: true; result: T } | { ok: false; error: IpcErrorShape };
+export const EnvelopeSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), result: z.unknown() }),
+  z.object({ ok: z.literal(false), error: IpcErrorSchema }),
+]);
+
+/** Runs `work` and wraps its result or its error (with a contract code) as an envelope. */
+export async function settle<T>(work: () => T | Promise<T>): Promise<Envelope<T>> {
+  try {
+    return { ok: true, result: await work() };
+  } catch (err) {
+    return { ok: false, error: toIpcError(err) };
+  }
+}
+
+/** The result of an envelope from the other side of an edge, or its error thrown as an IpcError;
+ *  anything that is not an envelope is an INTERNAL error naming `from`. */
+export function openEnvelope(raw: unknown, from: string): unknown {
+  const e = EnvelopeSchema.safeParse(raw);
+  if (!e.success) throw new IpcError('INTERNAL', `${from} answered something that is not a response`);
+  if (!e.data.ok) throw new IpcError(e.data.error.code, e.data.error.message, e.data.error.overflow);
+  return e.data.result;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Entities (responses)
 // ---------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@
  * The renderer uses it when window.swaa (the Electron preload) is absent.
  */
 import {
-  IpcError, isSafeExternalUrl, parseEvent, parseRequest,
+  IpcError, isSafeExternalUrl, openEnvelope, parseEvent, parseRequest,
   type AnyEvent, type Channel, type EventName, type EventOf, type Listener, type RequestOf, type ResponseOf, type SwaaBridge, type Unsubscribe,
 } from '../shared/contract.js';
 import { readSseData } from '../shared/sse.js';
@@ -62,16 +62,15 @@ export function createWebBridge(options: WebBridgeOptions = {}): WebBridge {
     } catch (e) {
       throw new IpcError('HOST_UNAVAILABLE', `the SWAA Desk server is not reachable (${String(e)})`);
     }
-    let body: { ok: boolean; result?: unknown; error?: { code: string; message: string } };
+    let body: unknown;
     try {
-      body = await res.json() as typeof body;
+      body = await res.json();
     } catch {
       // A proxy or an older server may answer an oversized upload with a bare 413.
       if (res.status === 413) throw new IpcError('DOC_TOO_LARGE', 'the upload is larger than the server accepts');
       throw new IpcError('HOST_UNAVAILABLE', `unexpected answer from the server (HTTP ${res.status})`);
     }
-    if (!body.ok) throw new IpcError(body.error?.code ?? 'INTERNAL', body.error?.message ?? `HTTP ${res.status}`);
-    return body.result as ResponseOf<C>;
+    return openEnvelope(body, `the SWAA Desk server (HTTP ${res.status})`) as ResponseOf<C>;
   }
 
   function dispatch(raw: string): void {

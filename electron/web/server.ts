@@ -11,7 +11,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { MAX_UPLOAD_BASE64_CHARS, toIpcError, type AnyEvent, type IpcErrorShape, type Unsubscribe } from '../shared/contract.js';
+import { MAX_UPLOAD_BASE64_CHARS, settle, toIpcError, type AnyEvent, type IpcErrorShape, type Unsubscribe } from '../shared/contract.js';
 
 export interface WebHost {
   invokeUnknown(channel: string, request: unknown): Promise<unknown>;
@@ -207,13 +207,8 @@ export class WebServer {
     const channel = m[1]!;
     const refused = this.refusePaths(channel, body);
     if (refused) return sendJson(res, httpStatusFor(refused.code), { ok: false, error: refused });
-    try {
-      const result = await this.opts.host.invokeUnknown(channel, body);
-      sendJson(res, 200, { ok: true, result });
-    } catch (e) {
-      const err = toIpcError(e);
-      sendJson(res, httpStatusFor(err.code), { ok: false, error: err });
-    }
+    const answer = await settle(() => this.opts.host.invokeUnknown(channel, body));
+    sendJson(res, answer.ok ? 200 : httpStatusFor(answer.error.code), answer);
   }
 
   /**
