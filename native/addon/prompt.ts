@@ -17,7 +17,7 @@
  * The result is split into a document phase and a question phase at the first token that starts at
  * or after the "Question:" text: a token that straddles the boundary stays with the document.
  */
-import { Template } from '@huggingface/jinja';
+import { Environment, Interpreter, Template } from '@huggingface/jinja';
 import type { Model } from './index.js';
 
 /** Used when a GGUF carries no template: the plain layout the demo model was trained on. */
@@ -27,13 +27,12 @@ export const FALLBACK_TEMPLATE =
 /** Text between the document and the question, inside the user message. */
 export const QUESTION_PREFIX = '\n\nQuestion: ';
 
-/** Limits that keep a hostile template from running away (the host renders it on its own thread). */
-const MAX_RENDERED_CHARS_OVER_CONTENT = 1 << 20;
+/** A template that renders more than this around one short message is refused (a hostile one could balloon). */
+const MAX_RENDERED_CHARS = 1 << 20;
 
-/** Markers that locate the user content in the rendering. A document that happens to contain one makes
- *  the "renders the message once" check below fail with a clear error; it is never mis-split. */
+/** Markers that locate the user's message in the rendering; the document never goes through the
+ *  template (see renderSkeleton), so no document can collide with them. */
 const OPEN = '\uF8F0\uF8F1open\uF8F1\uF8F0';
-const DOC_END = '\uF8F0\uF8F1doc-end\uF8F1\uF8F0';
 const CLOSE = '\uF8F0\uF8F1close\uF8F1\uF8F0';
 
 /** What the builder needs of a model (a Model, or a test double). */
@@ -110,49 +109,114 @@ export function tokenStartBytes(model: Pick<PromptModel, 'tokenBytes'>, tokens: 
   return starts;
 }
 
-function renderTemplate(model: PromptModel, content: string): string {
-  const source = model.chatTemplate ?? FALLBACK_TEMPLATE;
+/** The most values a template's range() may make: real templates count messages; a hostile one asks
+ *  for billions, and an array that size is not an error V8 can recover from, even in a worker. */
+export const MAX_TEMPLATE_RANGE = 100_000;
+
+function boundedRange(start: number, stop?: number, step = 1): number[] {
+  const [from, to] = stop === undefined ? [0, start] : [start, stop];
+  if (step === 0) throw new Error('range() step must not be zero');
+  const n = Math.max(0, Math.ceil((to - from) / step));
+  if (!Number.isFinite(n) || n > MAX_TEMPLATE_RANGE) throw new Error(`range() of ${n} values (at most ${MAX_TEMPLATE_RANGE})`);
+  return Array.from({ length: n }, (_, i) => from + i * step);
+}
+
+function strftimeNow(format: string): string {
+  const d = new Date();
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const month = (style: 'long' | 'short') => new Intl.DateTimeFormat('en', { month: style }).format(d);
+  return format.replace(/%[YmdbBHM%]/g, (t) => ({
+    '%Y': String(d.getFullYear()), '%m': pad(d.getMonth() + 1), '%d': pad(d.getDate()), '%b': month('short'),
+    '%B': month('long'), '%H': pad(d.getHours()), '%M': pad(d.getMinutes()), '%%': '%',
+  })[t] ?? t);
+}
+
+/** Template.render with the library's globals, except a range() that refuses huge ranges. */
+function renderBounded(template: Template, items: Record<string, unknown>): string {
+  const env = new Environment();
+  const globals: Record<string, unknown> = {
+    false: false, true: true, none: null, False: false, True: true, None: null,
+    raise_exception: (message: string) => { throw new Error(message); },
+    range: boundedRange,
+    strftime_now: strftimeNow,
+  };
+  for (const [k, v] of Object.entries({ ...globals, ...items })) env.set(k, v);
+  const result = new Interpreter(env).run(template.parsed);
+  return String(result.value);
+}
+
+/** What the template needs besides the message: the special tokens' texts. */
+export interface TemplateInputs {
+  chatTemplate: string | null;
+  bosText: string;
+  eosText: string;
+}
+
+export function templateInputs(model: PromptModel): TemplateInputs {
+  return {
+    chatTemplate: model.chatTemplate,
+    bosText: model.bos >= 0 ? model.detokenize([model.bos], true) : '',
+    eosText: model.eos >= 0 ? model.detokenize([model.eos], true) : '',
+  };
+}
+
+/**
+ * The rendered template around the user's message: everything before it (`head`) and after it
+ * (`tail`). A chat template treats the message as opaque text (the check below refuses one that
+ * changes it), so the template is rendered once per model with slots for the document and the
+ * question, and each prompt is the skeleton with the texts put in — a template runs once, on slots,
+ * never on a document. The engine host renders it in a worker with time and memory limits
+ * (electron/host/engine/template-check.ts), so a template that loops or balloons is refused there.
+ */
+export interface PromptSkeleton {
+  head: string;
+  tail: string;
+}
+
+const DOC_SLOT = '\uF8F0\uF8F1document\uF8F1\uF8F0';
+const QUESTION_SLOT = '\uF8F0\uF8F1question\uF8F1\uF8F0';
+
+export function renderSkeleton(inputs: TemplateInputs): PromptSkeleton {
   let template: Template;
   try {
-    template = new Template(source);
+    template = new Template(inputs.chatTemplate ?? FALLBACK_TEMPLATE);
   } catch (err) {
     throw new PromptError(`the model's chat template cannot be parsed: ${err instanceof Error ? err.message : String(err)}`);
   }
+  const content = `${DOC_SLOT}${QUESTION_PREFIX}${QUESTION_SLOT}`;
   let rendered: string;
   try {
-    rendered = template.render({
-      messages: [{ role: 'user', content }],
+    rendered = renderBounded(template, {
+      messages: [{ role: 'user', content: `${OPEN}${content}${CLOSE}` }],
       add_generation_prompt: true,
-      bos_token: model.bos >= 0 ? model.detokenize([model.bos], true) : '',
-      eos_token: model.eos >= 0 ? model.detokenize([model.eos], true) : '',
+      bos_token: inputs.bosText,
+      eos_token: inputs.eosText,
       enable_thinking: false,
     });
   } catch (err) {
     throw new PromptError(`the model's chat template failed to render: ${err instanceof Error ? err.message : String(err)}`);
   }
-  if (rendered.length > content.length + MAX_RENDERED_CHARS_OVER_CONTENT) {
-    throw new PromptError(`the model's chat template renders ${rendered.length} characters for ${content.length} of content`);
+  if (rendered.length > MAX_RENDERED_CHARS) {
+    throw new PromptError(`the model's chat template renders ${rendered.length} characters around one message`);
   }
-  return rendered;
+  const open = rendered.indexOf(OPEN);
+  const close = rendered.indexOf(CLOSE);
+  if (open < 0 || close < open || rendered.indexOf(OPEN, open + 1) >= 0 || rendered.indexOf(CLOSE, close + 1) >= 0) {
+    throw new PromptError("the model's chat template does not render the user's message once and unchanged");
+  }
+  if (rendered.slice(open + OPEN.length, close) !== content) {
+    throw new PromptError("the model's chat template changes the user's message");
+  }
+  return { head: rendered.slice(0, open), tail: rendered.slice(close + CLOSE.length) };
 }
 
 /** Builds the QA prompt for one document and one question, split into the document and question phases. */
-export function buildQaPrompt(model: PromptModel, document: string, question: string): QaPrompt {
+export function buildQaPrompt(model: PromptModel, document: string, question: string,
+                              skeleton: PromptSkeleton = renderSkeleton(templateInputs(model))): QaPrompt {
   const doc = document.trimEnd();
   const q = question.trim();
-  const rendered = renderTemplate(model, `${OPEN}${doc}${DOC_END}${QUESTION_PREFIX}${q}${CLOSE}`);
-  const open = rendered.indexOf(OPEN);
-  const docEnd = rendered.indexOf(DOC_END);
-  const close = rendered.indexOf(CLOSE);
-  if (open < 0 || docEnd < open || close < docEnd || rendered.indexOf(OPEN, open + 1) >= 0 || rendered.indexOf(CLOSE, close + 1) >= 0) {
-    throw new PromptError("the model's chat template does not render the user's message once and unchanged");
-  }
-  const head = rendered.slice(0, open);
-  const content = rendered.slice(open + OPEN.length, close).replace(DOC_END, '');
-  if (content !== `${doc}${QUESTION_PREFIX}${q}`) {
-    throw new PromptError("the model's chat template changes the user's message");
-  }
-  const tail = rendered.slice(close + CLOSE.length);
+  const { head, tail } = skeleton;
+  const content = `${doc}${QUESTION_PREFIX}${q}`;
   const text = head + content + tail;
   const documentStart = head.length;
   const questionStart = documentStart + doc.length + QUESTION_PREFIX.length - QUESTION_PREFIX.trimStart().length;

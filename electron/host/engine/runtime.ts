@@ -44,7 +44,8 @@ export interface Runtime {
 /** The runtime on swaa.node. Throws (with a clear message) when the addon is not built. */
 export async function loadNativeRuntime(): Promise<Runtime> {
   const api = await import('../../../native/addon/index.js');
-  const { buildQaPrompt } = await import('../../../native/addon/prompt.js');
+  const { buildQaPrompt, templateInputs } = await import('../../../native/addon/prompt.js');
+  const { checkedSkeleton } = await import('./template-check.js');
   const qa = await import('../../../native/addon/qa.js');
   const version = api.runtimeVersion(); // loads the binding: fails here if it is missing
   return {
@@ -52,12 +53,20 @@ export async function loadNativeRuntime(): Promise<Runtime> {
     version: () => version,
     async loadModel(path, options) {
       const model = await api.loadModel(path, { signal: options.signal, onProgress: options.onProgress });
+      // The chat template runs once, in a worker with limits; prompts are its skeleton filled in.
+      let skeleton: Awaited<ReturnType<typeof checkedSkeleton>>;
+      try {
+        skeleton = await checkedSkeleton(templateInputs(model));
+      } catch (err) {
+        model.dispose();
+        throw err;
+      }
       return {
         path,
         info: model.info,
         hash: model.hash,
         estimateKvBytes: (o) => model.estimateKvBytes(o),
-        buildPrompt: (document, question) => buildQaPrompt(model, document, question),
+        buildPrompt: (document, question) => buildQaPrompt(model, document, question, skeleton),
         createContext(o) {
           const ctx = model.createContext(o);
           return {

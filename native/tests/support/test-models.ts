@@ -55,6 +55,8 @@ export interface TestModelSpec {
   /** σ of the log-normal per-token scale of output rows (0 = Gaussian logits; 0.5 gives clear top-1 margins). */
   logitTailSigma: number;
   seed: number;
+  /** A chat template in place of the tokenizer's own (tests of hostile templates). */
+  chatTemplate?: string;
 }
 
 const QWEN_BASE = {
@@ -315,7 +317,8 @@ export function writeTestModel(spec: TestModelSpec, path: string): number {
   if (vocab.pad !== undefined) w.u32('tokenizer.ggml.padding_token_id', vocab.pad);
   w.bool('tokenizer.ggml.add_bos_token', vocab.addBos);
   w.bool('tokenizer.ggml.add_eos_token', false);
-  if (vocab.chatTemplate) w.string('tokenizer.chat_template', vocab.chatTemplate);
+  const chatTemplate = spec.chatTemplate ?? vocab.chatTemplate;
+  if (chatTemplate) w.string('tokenizer.chat_template', chatTemplate);
 
   // Scales: every projection input is RMS-normalized (rms 1 per element), so 1/sqrt(fan_in) keeps
   // outputs O(1). Attention scores get std ≈ QK_STD² (positions matter, softmax not saturated).
