@@ -72,7 +72,7 @@ export class EngineHost {
     const presetsPath = opts.presetsPath ?? defaultPresetsPath();
     const presets = () => loadPresets(presetsPath);
     // A previous host that died mid-run left rows 'running': end them so nothing looks stuck.
-    library.failInterruptedRuns({ code: 'HOST_CRASHED', message: 'the engine stopped during this run' });
+    library.failInterruptedRuns({ code: 'HOST_CRASHED', message: 'the engine stopped during this run; the answer so far is kept' });
     const models = new ModelRegistry({ library, runtime, runtimeProblem, pool: this.pool, presets },
       resolve(opts.demoModelPath ?? defaultDemoModelPath()));
     const kvStore = new KvStore(library, join(opts.dataDir, 'kv-cache'), opts.emit);

@@ -110,7 +110,9 @@ for (const flavour of flavours) {
       const pidBefore = sup.pid;
       const { runId } = await sup.invoke('runs.ask', { documentId: docId, question: 'Tell me everything about the harbour.', maxTokens: 64,
         presetId: (await sup.invoke('presets.list', {})).presets[0]!.id });
-      await log.waitFor((e) => e.event === 'run.token' && e.payload.runId === runId);
+      // Two pieces streamed: the first is in the library at once (runner.ts saves the answer as it streams).
+      await log.waitFor((e) => e.event === 'run.token' && e.payload.runId === runId && e.payload.index >= 1);
+      const streamed = log.of('run.token', runId).map((t) => t.text).join('');
       sup.killChild();
       const err = await log.waitFor((e) => e.event === 'run.error' && e.payload.runId === runId);
       assert.equal((err.payload as { error: { code: string } }).error.code, 'HOST_CRASHED');
@@ -123,6 +125,10 @@ for (const flavour of flavours) {
       const killed = await sup.invoke('runs.get', { runId });
       assert.equal(killed.status, 'error');
       assert.equal(killed.error?.code, 'HOST_CRASHED');
+      // The partial answer survived the crash: at least the first piece, never more than was streamed.
+      assert.ok(killed.answer.length > 0, 'the answer so far is kept');
+      assert.ok(streamed.startsWith(killed.answer) || killed.answer.startsWith(streamed),
+        `the kept answer ${JSON.stringify(killed.answer)} is the streamed one ${JSON.stringify(streamed)} (or more of it)`);
       const runs = await sup.invoke('runs.list', { documentId: docId });
       assert.equal(runs.filter((r) => r.status === 'done').length, 2, 'earlier answers kept');
       const again = await sup.invoke('runs.ask', { documentId: docId, question: 'Who is the harbour master?', maxTokens: 4,

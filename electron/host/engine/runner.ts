@@ -21,6 +21,8 @@ import type { RunReport } from './runtime.js';
 
 /** Tokens reserved after the prompt: a prompt that leaves less room than this for the answer is refused. */
 export const MIN_ANSWER_ROOM = 16;
+/** How often the answer so far is written to the library while it streams: a crash loses at most this much. */
+export const ANSWER_SAVE_INTERVAL_MS = 100;
 
 export interface RunRequest {
   documentId: string;
@@ -146,10 +148,18 @@ export class Runner {
     const { run, abort, cold } = job;
     const { library, emit } = this.deps;
     let answer = '';
+    // The answer so far goes to the library as it streams (the first piece at once, then every
+    // ANSWER_SAVE_INTERVAL_MS), so a host that dies mid-answer leaves it, marked partial, not nothing.
+    let savedAt = -Infinity;
+    const onText = (text: string) => {
+      answer += text;
+      const now = performance.now();
+      if (now - savedAt >= ANSWER_SAVE_INTERVAL_MS) { savedAt = now; library.saveRunAnswer(run.id, answer); }
+    };
     try {
       if (cold) dropLiveState(this.deps.models.requireRuntime().pool, run.modelId);
       // Runs execute one at a time, so the process's peak while this one lasts is its own.
-      const { value: result, memory } = await measureRun(() => this.ask(run, abort.signal, (text) => { answer += text; }, cold));
+      const { value: result, memory } = await measureRun(() => this.ask(run, abort.signal, onText, cold));
       const metrics = withRunMemory(result.metrics, memory, cold);
       const status = result.stopReason === 'cancelled' ? 'cancelled' : 'done';
       const done = library.finishRun(run.id, { status, answer: result.answer, stopReason: result.stopReason, error: null, metrics });

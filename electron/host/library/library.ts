@@ -189,6 +189,12 @@ export class Library {
   }
 
   /** Runs left 'running' by a host that died: they end as errors so nothing looks stuck. */
+  /** The answer so far of a running run: a host that dies mid-answer leaves it behind, marked partial by the
+   *  error failInterruptedRuns gives it on the next start. */
+  saveRunAnswer(id: string, answer: string): void {
+    this.db.prepare(`UPDATE runs SET answer = ? WHERE id = ? AND status = 'running'`).run(answer, id);
+  }
+
   failInterruptedRuns(error: IpcErrorShape): number {
     return this.db.prepare(`UPDATE runs SET status = 'error', error = ?, finished_at = ? WHERE status = 'running'`)
       .run(JSON.stringify(error), now()).changes;

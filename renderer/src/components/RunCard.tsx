@@ -71,6 +71,7 @@ export function RunCard({ runId }: { runId: string }) {
       {(run.answer || phase === 'decode') && <Answer text={run.answer} streaming={!finished} />}
       {!finished && phase === 'decode' && <p className="muted small-text" role="status">{run.tokenCount} tokens</p>}
       {run.status === 'cancelled' && <p className="muted" role="status">Cancelled{run.answer ? ' — the answer above is partial.' : '.'}</p>}
+      {run.status === 'error' && run.answer && <p className="muted" role="status" data-testid="partial-answer">The answer above is partial: the run stopped before it ended.</p>}
       {stop && (
         <p className="stop-note" role="status" data-testid="stop-note">
           {stop.charAt(0).toUpperCase() + stop.slice(1)}
