@@ -143,7 +143,10 @@ if (!app.requestSingleInstanceLock()) {
     session.defaultSession.webRequest.onHeadersReceived((details, cb) => {
       cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [RENDERER_CSP] } });
     });
+    // The app needs no browser permission (camera, notifications, clipboard-read, …): every request is
+    // refused, and every check answers no, so an API that only checks (without requesting) is refused too.
     session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+    session.defaultSession.setPermissionCheckHandler(() => false);
     protocol.handle(APP_SCHEME, async (req) => {
       const url = new URL(req.url);
       const file = url.host === APP_HOST ? resolveAppPath(RENDERER_DIR, url.pathname, process.platform === 'win32' ? '\\' : '/') : null;
