@@ -38,6 +38,10 @@ async function main(): Promise<void> {
     const parsed = ToHostSchema.safeParse(raw);
     if (!parsed.success) return; // not ours: ignore rather than crash
     const msg: ToHost = parsed.data;
+    if (msg.type === 'ping') {
+      send({ type: 'pong', id: msg.id });
+      return;
+    }
     if (msg.type === 'shutdown') {
       host.dispose();
       process.exit(0);

@@ -9,6 +9,8 @@ import { IpcErrorSchema } from '../shared/contract.js';
 export const ToHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('request'), id: z.number().int(), channel: z.string(), payload: z.unknown() }),
   z.object({ type: z.literal('shutdown') }),
+  /** Heartbeat: a host whose thread answers no ping for a while is stuck and is restarted. */
+  z.object({ type: z.literal('ping'), id: z.number().int() }),
 ]);
 export type ToHost = z.infer<typeof ToHostSchema>;
 
@@ -18,6 +20,7 @@ export const FromHostSchema = z.union([
   z.object({ type: z.literal('response'), id: z.number().int(), ok: z.literal(false), error: IpcErrorSchema }),
   z.object({ type: z.literal('event'), event: z.string(), payload: z.unknown() }),
   z.object({ type: z.literal('fatal'), error: IpcErrorSchema }),
+  z.object({ type: z.literal('pong'), id: z.number().int() }),
 ]);
 export type FromHost = z.infer<typeof FromHostSchema>;
 

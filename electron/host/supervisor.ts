@@ -28,6 +28,16 @@ export const RESTART_WINDOW_MS = 60_000;
 export const RESTART_DELAY_MS = 200;
 /** How long a child may take to say it is ready (model-free start: ~1 s; generous for slow disks). */
 export const READY_TIMEOUT_MS = 30_000;
+/** Heartbeat: a ping this often; a host whose thread answers none for HEARTBEAT_TIMEOUT_MS is stuck (a
+ *  runaway in code that should never run long on its thread) and is killed and restarted. Heavy work
+ *  (prefill, reading documents, templates) runs off that thread, so a minute of silence is never normal. */
+export const HEARTBEAT_MS = 5_000;
+export const HEARTBEAT_TIMEOUT_MS = 60_000;
+
+export interface SupervisorOptions {
+  heartbeatMs?: number;
+  heartbeatTimeoutMs?: number;
+}
 
 /** What the CLI, the web server and Electron main talk to. */
 export interface HostClient {
@@ -48,8 +58,11 @@ export class HostSupervisor implements HostClient {
   private readonly crashTimes: number[] = [];
   private restarts = 0;
   private stopped = false;
+  private heartbeat: ReturnType<typeof setInterval> | null = null;
+  /** Why the current child is being killed by the supervisor (it stopped answering), else null. */
+  private killReason: string | null = null;
 
-  constructor(private readonly spawn: SpawnHost, private readonly config: HostConfig) {}
+  constructor(private readonly spawn: SpawnHost, private readonly config: HostConfig, private readonly options: SupervisorOptions = {}) {}
 
   get pid(): number | undefined { return this.child?.pid; }
   get restartCount(): number { return this.restarts; }
@@ -98,6 +111,7 @@ export class HostSupervisor implements HostClient {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopHeartbeat();
     const child = this.child;
     if (!child) return;
     await new Promise<void>((resolve) => {
@@ -138,6 +152,7 @@ export class HostSupervisor implements HostClient {
         switch (msg.type) {
           case 'ready':
             if (!settled) { settled = true; clearTimeout(timer); resolve(); }
+            this.startHeartbeat(child);
             this.emit({ event: 'host.status', payload: {
               state: this.restarts > 0 ? 'restarted' : 'ready', restarts: this.restarts,
               reason: this.restarts > 0 ? 'the engine host stopped unexpectedly and was restarted' : null, at: new Date().toISOString() } });
@@ -157,17 +172,50 @@ export class HostSupervisor implements HostClient {
             if (e) this.emit(e);
             break;
           }
+          case 'pong':
+            this.lastPong = Date.now();
+            break;
         }
       });
-      child.onExit((code, reason) => {
+      child.onExit((code, exitReason) => {
         clearTimeout(timer);
         if (this.child !== child) return;
+        this.stopHeartbeat();
+        const reason = this.killReason ?? exitReason;
+        this.killReason = null;
         this.child = null;
         this.ready = null;
         if (!settled) { settled = true; reject(new IpcError('HOST_CRASHED', `the engine host exited while starting (${reason})`)); }
         this.onCrash(code, reason);
       });
     });
+  }
+
+  private lastPong = 0;
+
+  /** Pings the child; one that has not answered for the timeout is killed (onExit restarts it). */
+  private startHeartbeat(child: HostProcess): void {
+    this.stopHeartbeat();
+    const every = this.options.heartbeatMs ?? HEARTBEAT_MS;
+    const timeout = this.options.heartbeatTimeoutMs ?? HEARTBEAT_TIMEOUT_MS;
+    this.lastPong = Date.now();
+    let id = 0;
+    this.heartbeat = setInterval(() => {
+      if (this.child !== child) return this.stopHeartbeat();
+      if (Date.now() - this.lastPong > timeout) {
+        this.killReason = `it stopped answering for ${Math.round(timeout / 1000)} s`;
+        this.stopHeartbeat();
+        child.kill();
+        return;
+      }
+      try { child.send({ type: 'ping', id: ++id }); } catch { /* its exit is handled by onExit */ }
+    }, every);
+    this.heartbeat.unref?.();
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
   }
 
   private onCrash(code: number | null, reason: string): void {

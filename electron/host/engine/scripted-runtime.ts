@@ -55,6 +55,9 @@ class ScriptedContext implements RuntimeContext {
   }
 
   async ask(req: AskRequest): Promise<RunReport> {
+    // Tests of the supervisor's heartbeat: a host whose thread is stuck (here: busy for this long).
+    const blockMs = Number(process.env.SWAA_SCRIPTED_BLOCK_MS ?? 0);
+    for (const end = Date.now() + blockMs; Date.now() < end;) { /* the thread answers nothing meanwhile */ }
     const total = req.documentTokens.length + req.questionTokens.length;
     if (total >= this.contextSize) throw new SwaaError('SWAA_ERR_CONTEXT_OVERFLOW', `the prompt has ${total} tokens but the context holds ${this.contextSize}`);
     const t0 = performance.now();
