@@ -1,0 +1,10 @@
+import { loadModel } from './native/addon/index.js';
+import { calibrateLayers } from './native/addon/calibrate.js';
+import { makeHeldout } from './models/demo/eval/heldout.js';
+const docs = makeHeldout({ lengths: [1000, 2000], n: 3, questions: 2, seed: 1 });
+const items = docs.flatMap((d) => d.questions.map((q) => ({ document: d.document, question: q.question, answer: q.answer })));
+const m = await loadModel('models/demo/demo.gguf', { device: 'cpu' });
+const t0 = performance.now();
+let last = 0;
+const r = await calibrateLayers(m, items, { window: 64, sinks: 16, threads: 2, onProgress: (p) => { if (p.done - last >= 20) { last = p.done; console.error(p); } } });
+console.log(JSON.stringify(r, null, 1), (performance.now() - t0) / 1000, 's');
