@@ -631,6 +631,8 @@ export const requestSchemas = {
     seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
     window: z.number().int().min(1).max(1 << 24).optional(),
     sinks: z.number().int().min(0).max(1 << 20).optional(),
+    /** Questions to score (default 12 held-out, 8 on a document): more is steadier and slower. */
+    questions: z.number().int().min(1).max(64).optional(),
   }).strict(),
   'calibration.cancel': z.object({ calibrationId: IdSchema }).strict(),
   /** The stored calibration of a model (default: the selected one), or null. */

@@ -17,7 +17,7 @@ import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { IpcError, toIpcError, type Calibration, type ParsedRequestOf } from '../../shared/contract.js';
 import { calibratedPresets } from '../../shared/calibration.js';
-import { calibrationPath, readCalibration, runCalibration, writeCalibration, type CalibrationSource } from '../../../models/calibration/calibration.js';
+import { HELDOUT_DEFAULTS, calibrationPath, readCalibration, runCalibration, writeCalibration, type CalibrationSource } from '../../../models/calibration/calibration.js';
 import type { EmitFn } from '../emit.js';
 import type { Library, StoredModel } from '../library/library.js';
 import type { ModelRegistry } from '../models/registry.js';
@@ -63,11 +63,14 @@ export class CalibrationService {
     if (this.active) throw new IpcError('BUSY', 'a calibration is already running; cancel it or wait for it');
     const stored = models.stored(req.modelId ?? models.selectedId());
     if (!existsSync(stored.path)) throw new IpcError('MODEL_NOT_FOUND', models.summary(stored).problem ?? 'model file missing');
-    let source: CalibrationSource = { kind: 'heldout' };
+    // Held-out questions come two per document, spread over the default lengths.
+    const q = req.questions;
+    let source: CalibrationSource = q === undefined ? { kind: 'heldout' }
+      : { kind: 'heldout', documents: Math.max(1, Math.ceil(q / (2 * HELDOUT_DEFAULTS.lengths.length))) };
     if (req.documentId) {
       const doc = library.document(req.documentId);
       if (!doc) throw new IpcError('NOT_FOUND', 'no such document');
-      source = { kind: 'document', name: doc.name, text: doc.text };
+      source = { kind: 'document', name: doc.name, text: doc.text, questions: q };
     }
     const id = randomUUID();
     const abort = new AbortController();
