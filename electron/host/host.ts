@@ -8,19 +8,21 @@
  * runtime → events (emit). Runs execute one at a time (engine/runner.ts).
  */
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { IpcError, isChannel, parseRequest, type AppInfo, type Channel, type ParsedRequestOf, type ResponseOf, type Settings } from '../shared/contract.js';
 import type { IngestedDocument } from './documents/ingest.js';
 import { DocumentReader } from './documents/reader.js';
 import { Samples } from './documents/samples.js';
 import { TokenCounter } from './documents/token-counter.js';
 import type { EmitFn } from './emit.js';
+import { CalibrationService, withCalibratedPresets } from './engine/calibration.js';
 import { KvStore } from './engine/kv-store.js';
 import { EnginePool } from './engine/pool.js';
-import { loadPresets } from './engine/presets.js';
+import { loadPresets, type PresetsFile } from './engine/presets.js';
 import { MIN_ANSWER_ROOM, Runner } from './engine/runner.js';
 import type { Runtime } from './engine/runtime.js';
 import { appHandlers } from './handlers/app.js';
+import { calibrationHandlers } from './handlers/calibration.js';
 import { catalogHandlers } from './handlers/catalog.js';
 import { documentHandlers } from './handlers/documents.js';
 import { modelHandlers } from './handlers/models.js';
@@ -70,13 +72,17 @@ export class EngineHost {
     const runtimeProblem = 'problem' in opts.runtime ? opts.runtime.problem : null;
     this.pool = runtime ? new EnginePool(runtime) : null;
     const presetsPath = opts.presetsPath ?? defaultPresetsPath();
-    const presets = () => loadPresets(presetsPath);
+    const basePresets = () => loadPresets(presetsPath);
+    // The selected model's "Calibrated" presets join the written ones wherever presets are read.
+    const presets = (): PresetsFile => withCalibratedPresets(basePresets(), calibration.forModel(models.selectedId()));
     // A previous host that died mid-run left rows 'running': end them so nothing looks stuck.
     library.failInterruptedRuns({ code: 'HOST_CRASHED', message: 'the engine stopped during this run; the answer so far is kept' });
     const models = new ModelRegistry({ library, runtime, runtimeProblem, pool: this.pool, presets },
       resolve(opts.demoModelPath ?? defaultDemoModelPath()));
     const kvStore = new KvStore(library, join(opts.dataDir, 'kv-cache'), opts.emit);
     const runner = new Runner({ library, models, kvStore, emit: opts.emit, presets });
+    const calibration = new CalibrationService({ dir: join(opts.dataDir, 'calibration'), library, models, pool: this.pool, emit: opts.emit,
+      basePresets, demoCalibrationPath: join(dirname(resolve(opts.demoModelPath ?? defaultDemoModelPath())), 'calibration.json') });
     const tokens = new TokenCounter({ library, pool: this.pool, runtimeProblem, emit: opts.emit, answerRoom: MIN_ANSWER_ROOM,
       selectedModelId: () => models.selectedId(), loaded: (m, model) => models.rememberInfo(m, model.info),
       disposed: () => this.disposed });
@@ -97,11 +103,12 @@ export class EngineHost {
       },
       loadedModel: (id) => this.pool?.loadedModel(id) ?? null, ...opts.catalog });
     this.services = {
-      library, emit: opts.emit, models, runner, tokens, samples, reader, catalog: this.catalog, runtime, runtimeProblem, presets, storeDocument,
+      library, emit: opts.emit, models, runner, tokens, calibration, samples, reader, catalog: this.catalog, runtime, runtimeProblem, presets, storeDocument,
       mode: opts.mode, dataDir: opts.dataDir, hostRestarts: opts.hostRestarts ?? 0,
     };
     this.handlers = {
       ...appHandlers(this.services),
+      ...calibrationHandlers(this.services),
       ...catalogHandlers(this.services),
       ...documentHandlers(this.services),
       ...modelHandlers(this.services),
@@ -135,6 +142,7 @@ export class EngineHost {
     if (this.disposed) return;
     this.disposed = true;
     this.services.runner.dispose();
+    this.services.calibration.dispose();
     this.services.reader.close();
     this.catalog.dispose();
     this.pool?.dispose();

@@ -9,6 +9,7 @@ import type { DocumentReader } from './documents/reader.js';
 import type { Samples } from './documents/samples.js';
 import type { TokenCounter } from './documents/token-counter.js';
 import type { EmitFn } from './emit.js';
+import type { CalibrationService } from './engine/calibration.js';
 import type { PresetsFile } from './engine/presets.js';
 import type { Runner } from './engine/runner.js';
 import type { Runtime } from './engine/runtime.js';
@@ -24,6 +25,8 @@ export interface HostServices {
   /** The model catalog, downloads and the fit advisor. */
   readonly catalog: CatalogService;
   readonly tokens: TokenCounter;
+  /** FA-layer calibrations: running them and finding a model's stored one. */
+  readonly calibration: CalibrationService;
   readonly samples: Samples;
   /** Reads documents off the host's thread, in a worker with time and memory limits. */
   readonly reader: DocumentReader;
@@ -33,6 +36,7 @@ export interface HostServices {
   readonly mode: AppInfo['mode'];
   readonly dataDir: string;
   readonly hostRestarts: number;
+  /** The presets, with the selected model's calibrated presets when it has a calibration. */
   presets(): PresetsFile;
   /** Puts an ingested document in the library, says so, and counts its tokens for the selected model. */
   storeDocument(path: string, doc: IngestedDocument): DocumentSummary;

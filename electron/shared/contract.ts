@@ -245,6 +245,35 @@ export const PresetSchema = z.object({
 });
 export type Preset = z.infer<typeof PresetSchema>;
 
+/**
+ * A model's FA-layer calibration (NLL-guided selection; native/addon/calibrate.ts says how it is
+ * measured): the answer NLL per single windowed layer, the greedy curve, the ranking and the
+ * "Calibrated" presets it yields. Stored per model hash; the same seed gives the same file.
+ */
+export const CalibrationSchema = z.object({
+  version: z.literal(1),
+  /** fileBytes lets the host match a model file to its calibration before it has loaded it (the hash needs a load). */
+  model: z.object({ hash: z.string(), name: z.string(), architecture: z.string(), nLayer: z.number().int().min(1), fileBytes: z.number() }),
+  source: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('heldout'), lengths: z.array(z.number()), documents: z.number(), questionsPerDocument: z.number() }),
+    z.object({ kind: z.literal('document'), name: z.string(), sha256: z.string(), questions: z.number() }),
+  ]),
+  seed: z.number().int(),
+  window: z.number().int().min(1),
+  sinks: z.number().int().min(0),
+  prompts: z.number(),
+  answerTokens: z.number(),
+  /** Mean answer NLL, nats per answer token. */
+  nllFull: z.number(),
+  nllWindowed: z.number(),
+  single: z.array(z.object({ layer: z.number().int(), nll: z.number(), rise: z.number() })),
+  greedy: z.array(z.object({ layer: z.number().int(), nll: z.number(), drop: z.number() })),
+  /** Layers most worth full attention first. */
+  ranking: z.array(z.number().int()),
+  presets: z.array(z.object({ id: PresetIdSchema, label: z.string(), fraction: z.number().int(), budget: z.number().int(), recipe: RecipeSchema })),
+});
+export type Calibration = z.infer<typeof CalibrationSchema>;
+
 /** Every number of one run (see native/addon/qa.ts RunReport). Times in ms, sizes in bytes. */
 export const RunMetricsSchema = z.object({
   documentCached: z.boolean(),
@@ -593,6 +622,22 @@ export const requestSchemas = {
     cold: z.boolean().optional(),
   }).strict(),
 
+  /** Calibrates a model's FA layers (default: the selected model) on the demo generator's held-out
+   *  questions, or on a library document with self-distilled answers; progress and the result arrive
+   *  as calibration.* events keyed by calibrationId. */
+  'calibration.run': z.object({
+    modelId: IdSchema.optional(),
+    documentId: IdSchema.optional(),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+    window: z.number().int().min(1).max(1 << 24).optional(),
+    sinks: z.number().int().min(0).max(1 << 20).optional(),
+    /** Questions to score (default 12 held-out, 8 on a document): more is steadier and slower. */
+    questions: z.number().int().min(1).max(64).optional(),
+  }).strict(),
+  'calibration.cancel': z.object({ calibrationId: IdSchema }).strict(),
+  /** The stored calibration of a model (default: the selected one), or null. */
+  'calibration.get': z.object({ modelId: IdSchema.optional() }).strict(),
+
   'settings.get': Empty,
   'settings.set': SettingsSchema.partial().strict(),
 
@@ -667,6 +712,9 @@ export interface ResponseMap {
   'runs.get': RunRecord;
   /** Runs are queued one after another (one engine); each streams like runs.ask. */
   'runs.compare': CompareStarted;
+  'calibration.run': { calibrationId: string };
+  'calibration.cancel': { cancelled: boolean };
+  'calibration.get': { modelId: string; calibration: Calibration | null };
   'settings.get': Settings;
   'settings.set': Settings;
   'sampling.get': SamplingInfo;
@@ -722,6 +770,16 @@ export const eventSchemas = {
   }),
   /** A model download moved on (state change, or progress at most a few times a second). */
   'download.progress': DownloadStatusSchema,
+  /** A calibration moved on: prompts scored of the total (stage: reference answers, single layers, greedy). */
+  'calibration.progress': z.object({
+    calibrationId: IdSchema, modelId: IdSchema, stage: z.enum(['reference', 'single', 'greedy']),
+    done: z.number(), total: z.number(), elapsedMs: z.number(),
+  }),
+  /** A calibration ended: done (with the stored result), cancelled, or error. */
+  'calibration.done': z.object({
+    calibrationId: IdSchema, modelId: IdSchema, status: z.enum(['done', 'cancelled', 'error']),
+    calibration: CalibrationSchema.nullable(), error: IpcErrorSchema.nullable(),
+  }),
   /** Something in the library changed; lists should re-fetch. */
   'library.changed': z.object({ kind: z.enum(['documents', 'models', 'runs', 'settings']) }),
 } as const;

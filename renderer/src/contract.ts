@@ -3,7 +3,7 @@
  * zod) is bundled through here. Everything the UI sends or receives is typed from these.
  */
 export type {
-  AppInfo, CatalogModel, Channel, ContextOverflow, DownloadStatus, FitAdvice, DocumentDetail, DocumentTokens, SampleDocument, SampleSet, ErrorCode, DocumentSummary, EventName, EventOf, FaLayers, IpcErrorShape,
+  AppInfo, Calibration, CatalogModel, Channel, ContextOverflow, DownloadStatus, FitAdvice, DocumentDetail, DocumentTokens, SampleDocument, SampleSet, ErrorCode, DocumentSummary, EventName, EventOf, FaLayers, IpcErrorShape,
   Listener, MemoryEstimate, ModelSummary, Preset, PresetRecipe, PrefillPhase, Recipe, RequestOf, ResponseOf,
   RunMetrics, RunRecord, RunStatus, Sampling, SamplingConfig, SamplingInfo, SamplingPatch, Selection, Settings, SwaaBridge, Unsubscribe,
 } from '../../electron/shared/contract';

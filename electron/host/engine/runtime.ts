@@ -7,6 +7,7 @@
 import type { AskRequest, RunReport } from '../../../native/addon/qa.js';
 import type { ContextOptions, ModelInfo } from '../../../native/addon/types.js';
 import type { QaPrompt } from '../../../native/addon/prompt.js';
+import type { CalibrateOptions, CalibrationItem, LayerCalibration } from '../../../native/addon/calibrate.js';
 
 export type { AskRequest, RunReport, ContextOptions, ModelInfo, QaPrompt };
 
@@ -18,6 +19,8 @@ export interface RuntimeModel {
   estimateKvBytes(options: ContextOptions): number;
   buildPrompt(document: string, question: string): QaPrompt;
   createContext(options: ContextOptions): RuntimeContext;
+  /** NLL-guided FA-layer calibration (native/addon/calibrate.ts); absent where the runtime cannot read logits (the scripted one). */
+  calibrate?(items: CalibrationItem[], options: CalibrateOptions): Promise<LayerCalibration>;
   dispose(): void;
 }
 
@@ -47,6 +50,7 @@ export async function loadNativeRuntime(): Promise<Runtime> {
   const { buildQaPrompt, templateInputs } = await import('../../../native/addon/prompt.js');
   const { checkedSkeleton } = await import('./template-check.js');
   const qa = await import('../../../native/addon/qa.js');
+  const { calibrateLayers } = await import('../../../native/addon/calibrate.js');
   const version = api.runtimeVersion(); // loads the binding: fails here if it is missing
   return {
     name: 'native',
@@ -80,6 +84,7 @@ export async function loadNativeRuntime(): Promise<Runtime> {
             dispose: () => ctx.dispose(),
           };
         },
+        calibrate: (items, o) => calibrateLayers(model, items, o),
         dispose: () => model.dispose(),
       };
     },

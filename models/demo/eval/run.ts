@@ -26,7 +26,8 @@ import { loadModel, runtimeVersion, type Model } from '../../../native/addon/ind
 import { openHeadlessHost, type HeadlessHost } from '../../../electron/host/headless.js';
 import { makeHeldout, type HeldoutDoc } from './heldout.js';
 import { buildDemoPrompt, type DemoPrompt } from './prompt.js';
-import { describeRecipe, evalRecipes, type EvalRecipe } from './recipes.js';
+import { calibrationRecipes, describeRecipe, evalRecipes, type EvalRecipe } from './recipes.js';
+import { readCalibration } from '../../calibration/calibration.js';
 import { scoreAnswer } from './score.js';
 import { writeReport, type EvalRecord, type EvalResults } from './report.js';
 
@@ -105,7 +106,7 @@ async function main(): Promise<number> {
     options: {
       quick: { type: 'boolean' }, n: { type: 'string' }, questions: { type: 'string' }, lengths: { type: 'string' },
       seed: { type: 'string' }, 'confirm-seed': { type: 'string' }, model: { type: 'string' }, recipes: { type: 'string' }, out: { type: 'string' },
-      threads: { type: 'string' }, 'max-tokens': { type: 'string' }, 'max-minutes': { type: 'string' }, 'report-only': { type: 'boolean' }, split: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      threads: { type: 'string' }, calibration: { type: 'string' }, 'max-tokens': { type: 'string' }, 'max-minutes': { type: 'string' }, 'report-only': { type: 'boolean' }, split: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
@@ -115,6 +116,9 @@ async function main(): Promise<number> {
   [--confirm-seed S]  full attention also answers a second held-out draw of the same size (seed S; 0 = skip;
                       skipped with --quick, --split train or without full among the recipes), so the
                       ≥ 90% check cannot be passed by one lucky draw
+  [--calibration FILE] also run calibrated vs periodic FA layers at equal budgets (1/4, 1/2), with and without
+                      FA decode, at FILE's window and sinks (npm run calibrate; models/demo/calibration.json);
+                      --recipes can pick them: calibrated-4-fad, periodic-4-fad, calibrated-4, periodic-4, … -2 …
   [--report-only]     re-render EVAL.md and the chart from DIR/eval-results.json (e.g. after editing eval/READING.md)
   [--max-minutes 25]  stop after the round of documents (one per length) that passes this wall-clock budget
 defaults: ${JSON.stringify(DEFAULTS)}; --quick: ${JSON.stringify(QUICK)} written to models/demo/eval/quick/`);
@@ -148,6 +152,12 @@ defaults: ${JSON.stringify(DEFAULTS)}; --quick: ${JSON.stringify(QUICK)} written
   const model = await loadModel(modelPath, { device: 'cpu' });
   const host = await openHeadlessHost({ demoModelPath: modelPath });
   let recipes = evalRecipes(model.info);
+  if (values.calibration) {
+    const c = readCalibration(resolve(values.calibration));
+    if (!c) throw new Error(`${values.calibration} is not a calibration file`);
+    if (c.model.hash !== model.hash) throw new Error(`${values.calibration} calibrates model ${c.model.hash}, not this one (${model.hash})`);
+    recipes = [...recipes, ...calibrationRecipes(model.info, c)];
+  }
   if (values.recipes) {
     const want = values.recipes.split(',');
     recipes = recipes.filter((r) => want.includes(r.id));

@@ -7,6 +7,7 @@ import { SettingNumber } from './SettingNumber';
 import { useApp, useModels, useRecipes, useStores } from '../bridge/stores';
 import { ErrorNote } from './ErrorNote';
 import { FitHint } from './FitHint';
+import { CalibratePanel } from './CalibratePanel';
 import { formatBytes, formatCount, formatParams } from '../lib/format';
 import { selectedModel } from '../stores/modelStore';
 import { CUSTOM_ID } from '../stores/recipeStore';
@@ -92,6 +93,7 @@ export function ModelPanel() {
         </p>
       ) : null}
       {model && <FitHint model={model} />}
+      {model?.available && <CalibratePanel modelId={model.id} />}
       {estimate && model && estimate.modelId === model.id && (
         <div className={`estimate${estimate.fits ? '' : ' warn'}`} data-testid="memory-estimate">
           <div><span>KV cache at {formatCount(estimate.contextSize)} tokens</span><strong>{formatBytes(estimate.kvBytes)}</strong></div>

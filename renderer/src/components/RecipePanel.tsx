@@ -5,6 +5,7 @@
 import { useState } from 'react';
 import { useModels, useRecipes, useStores } from '../bridge/stores';
 import { ErrorNote } from './ErrorNote';
+import { useCalibration } from './CalibratePanel';
 import { describeRecipe } from '../lib/recipeText';
 import { faLayerMask, toggleFaLayer, describeFaLayers } from '../lib/faLayers';
 import { selectedModel } from '../stores/modelStore';
@@ -129,6 +130,9 @@ function NumberInput({ value, min, disabled, onChange }: {
 function LayerStrip({ faLayers, nLayer, disabled, onChange }: {
   faLayers: FaLayers; nLayer: number; disabled: boolean; onChange: (f: FaLayers) => void;
 }) {
+  // The calibrated ranking (when the model has one): rank 1 is the layer most worth full attention.
+  const ranking = useCalibration(useModels((s) => selectedModel(s.models)?.id ?? null))?.ranking ?? [];
+  const rankOf = (i: number) => { const r = ranking.indexOf(i); return r < 0 ? null : r + 1; };
   const [everyN, setEveryN] = useState(4);
   const [offset, setOffset] = useState(0);
   const mask = faLayerMask(faLayers, nLayer);
@@ -157,14 +161,16 @@ function LayerStrip({ faLayers, nLayer, disabled, onChange }: {
             {mask.map((on, i) => (
               <button key={i} type="button" className={`layer${on ? ' fa' : ''}`} aria-pressed={on} disabled={disabled}
                 aria-label={`Layer ${i}: ${on ? 'full attention' : 'sliding window'}`}
-                title={`Layer ${i}: ${on ? 'full attention' : 'sliding window'}`}
+                title={`Layer ${i}: ${on ? 'full attention' : 'sliding window'}${rankOf(i) ? ` · calibrated rank ${rankOf(i)}` : ''}`}
+                data-rank={rankOf(i) ?? undefined}
                 onClick={() => onChange(toggleFaLayer(faLayers, i, nLayer))}>
-                {i}
+                {i}{rankOf(i) && <sup className="rank">#{rankOf(i)}</sup>}
               </button>
             ))}
           </div>
         )}
-      <p className="legend muted"><span className="swatch fa" /> full attention <span className="swatch" /> sliding window</p>
+      <p className="legend muted"><span className="swatch fa" /> full attention <span className="swatch" /> sliding window
+        {ranking.length > 0 && <> · #n calibrated rank ({ranking.join(', ')})</>}</p>
     </div>
   );
 }
