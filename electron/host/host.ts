@@ -18,11 +18,14 @@ import type { EmitFn } from './emit.js';
 import { KvStore } from './engine/kv-store.js';
 import { EnginePool } from './engine/pool.js';
 import { loadPresets } from './engine/presets.js';
+import { MemoryKeyVault, type KeyVault } from './engine/key-vault.js';
+import { RemoteEngines } from './engine/remote-engines.js';
 import { MIN_ANSWER_ROOM, Runner } from './engine/runner.js';
 import type { Runtime } from './engine/runtime.js';
 import { appHandlers } from './handlers/app.js';
 import { catalogHandlers } from './handlers/catalog.js';
 import { documentHandlers } from './handlers/documents.js';
+import { engineHandlers } from './handlers/engines.js';
 import { modelHandlers } from './handlers/models.js';
 import { runHandlers } from './handlers/runs.js';
 import { settingsHandlers } from './handlers/settings.js';
@@ -51,6 +54,8 @@ export interface HostOptions {
   hostRestarts?: number;
   /** Catalog and download settings (tests: a local catalog, a small disk). */
   catalog?: Partial<Pick<CatalogDeps, 'modelsDir' | 'catalogPath' | 'freeDiskBytes' | 'memory' | 'env'>>;
+  /** Where remote engines' API keys are sealed (the app: safeStorage through main); default: this process's memory. */
+  keyVault?: KeyVault;
 }
 
 export class EngineHost {
@@ -76,7 +81,8 @@ export class EngineHost {
     const models = new ModelRegistry({ library, runtime, runtimeProblem, pool: this.pool, presets },
       resolve(opts.demoModelPath ?? defaultDemoModelPath()));
     const kvStore = new KvStore(library, join(opts.dataDir, 'kv-cache'), opts.emit);
-    const runner = new Runner({ library, models, kvStore, emit: opts.emit, presets });
+    const remote = new RemoteEngines({ library, vault: opts.keyVault ?? new MemoryKeyVault(), presets });
+    const runner = new Runner({ library, models, kvStore, emit: opts.emit, presets, remote });
     const tokens = new TokenCounter({ library, pool: this.pool, runtimeProblem, emit: opts.emit, answerRoom: MIN_ANSWER_ROOM,
       selectedModelId: () => models.selectedId(), loaded: (m, model) => models.rememberInfo(m, model.info),
       disposed: () => this.disposed });
@@ -97,13 +103,14 @@ export class EngineHost {
       },
       loadedModel: (id) => this.pool?.loadedModel(id) ?? null, ...opts.catalog });
     this.services = {
-      library, emit: opts.emit, models, runner, tokens, samples, reader, catalog: this.catalog, runtime, runtimeProblem, presets, storeDocument,
+      library, emit: opts.emit, models, runner, remote, tokens, samples, reader, catalog: this.catalog, runtime, runtimeProblem, presets, storeDocument,
       mode: opts.mode, dataDir: opts.dataDir, hostRestarts: opts.hostRestarts ?? 0,
     };
     this.handlers = {
       ...appHandlers(this.services),
       ...catalogHandlers(this.services),
       ...documentHandlers(this.services),
+      ...engineHandlers(this.services),
       ...modelHandlers(this.services),
       ...runHandlers(this.services),
       ...settingsHandlers(this.services),

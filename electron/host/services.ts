@@ -10,6 +10,7 @@ import type { Samples } from './documents/samples.js';
 import type { TokenCounter } from './documents/token-counter.js';
 import type { EmitFn } from './emit.js';
 import type { PresetsFile } from './engine/presets.js';
+import type { RemoteEngines } from './engine/remote-engines.js';
 import type { Runner } from './engine/runner.js';
 import type { Runtime } from './engine/runtime.js';
 import type { Library } from './library/library.js';
@@ -21,6 +22,8 @@ export interface HostServices {
   readonly emit: EmitFn;
   readonly models: ModelRegistry;
   readonly runner: Runner;
+  /** Remote OpenAI-compatible engines (model entries that run on a server). */
+  readonly remote: RemoteEngines;
   /** The model catalog, downloads and the fit advisor. */
   readonly catalog: CatalogService;
   readonly tokens: TokenCounter;

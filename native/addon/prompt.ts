@@ -27,6 +27,14 @@ export const FALLBACK_TEMPLATE =
 /** Text between the document and the question, inside the user message. */
 export const QUESTION_PREFIX = '\n\nQuestion: ';
 
+/**
+ * The one user message of a QA prompt. The local runtime renders it through the model's template; a
+ * remote server (electron/host/engine/remote.ts) receives it as the chat message and applies its own.
+ */
+export function qaUserMessage(document: string, question: string): string {
+  return `${document.trimEnd()}${QUESTION_PREFIX}${question.trim()}`;
+}
+
 /** Limits that keep a hostile template from running away (the host renders it on its own thread). */
 const MAX_RENDERED_CHARS_OVER_CONTENT = 1 << 20;
 
@@ -149,7 +157,7 @@ export function buildQaPrompt(model: PromptModel, document: string, question: st
   }
   const head = rendered.slice(0, open);
   const content = rendered.slice(open + OPEN.length, close).replace(DOC_END, '');
-  if (content !== `${doc}${QUESTION_PREFIX}${q}`) {
+  if (content !== qaUserMessage(doc, q)) {
     throw new PromptError("the model's chat template changes the user's message");
   }
   const tail = rendered.slice(close + CLOSE.length);
