@@ -7,6 +7,7 @@ import { SettingNumber } from './SettingNumber';
 import { useApp, useModels, useRecipes, useStores } from '../bridge/stores';
 import { ErrorNote } from './ErrorNote';
 import { FitHint } from './FitHint';
+import { RemoteServerForm } from './RemoteServerForm';
 import { formatBytes, formatCount, formatParams } from '../lib/format';
 import { selectedModel } from '../stores/modelStore';
 import { CUSTOM_ID } from '../stores/recipeStore';
@@ -129,6 +130,7 @@ export function ModelPanel() {
             <button type="submit" disabled={adding || !path.trim()}>{adding ? 'Adding…' : 'Add'}</button>
           </form>
         )}
+      <RemoteServerForm />
       <ErrorNote error={error} onDismiss={() => modelStore.getState().dismissError()} />
     </section>
   );
