@@ -9,6 +9,8 @@ import { IpcErrorSchema } from '../shared/contract.js';
 export const ToHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('request'), id: z.number().int(), channel: z.string(), payload: z.unknown() }),
   z.object({ type: z.literal('shutdown') }),
+  /** The parent's answer to a `vault` request (engine/parent-key-vault.ts). */
+  z.object({ type: z.literal('vault-reply'), id: z.number().int(), ok: z.boolean(), text: z.string().nullable(), error: z.string().optional() }),
 ]);
 export type ToHost = z.infer<typeof ToHostSchema>;
 
@@ -18,6 +20,8 @@ export const FromHostSchema = z.union([
   z.object({ type: z.literal('response'), id: z.number().int(), ok: z.literal(false), error: IpcErrorSchema }),
   z.object({ type: z.literal('event'), event: z.string(), payload: z.unknown() }),
   z.object({ type: z.literal('fatal'), error: IpcErrorSchema }),
+  /** Seal or open a remote engine's API key with the parent's OS keychain (Electron safeStorage lives in main). */
+  z.object({ type: z.literal('vault'), id: z.number().int(), op: z.enum(['seal', 'open']), text: z.string() }),
 ]);
 export type FromHost = z.infer<typeof FromHostSchema>;
 

@@ -49,7 +49,9 @@ export class HostSupervisor implements HostClient {
   private restarts = 0;
   private stopped = false;
 
-  constructor(private readonly spawn: SpawnHost, private readonly config: HostConfig) {}
+  /** `vault` seals and opens API keys for the child (Electron main: safeStorage); absent, the child keeps keys in memory. */
+  constructor(private readonly spawn: SpawnHost, private readonly config: HostConfig,
+    private readonly vault?: (op: 'seal' | 'open', text: string) => Promise<string | null>) {}
 
   get pid(): number | undefined { return this.child?.pid; }
   get restartCount(): number { return this.restarts; }
@@ -150,6 +152,13 @@ export class HostSupervisor implements HostClient {
             if (!p) break;
             this.pending.delete(msg.id);
             try { p.resolve(openEnvelope(msg, 'the engine host')); } catch (e) { p.reject(e); }
+            break;
+          }
+          case 'vault': {
+            const reply = (r: { ok: boolean; text: string | null; error?: string }) => child.send({ type: 'vault-reply', id: msg.id, ...r });
+            if (!this.vault) { reply({ ok: false, text: null, error: 'this parent keeps no keys' }); break; }
+            this.vault(msg.op, msg.text).then((text) => reply({ ok: true, text }),
+              (e: unknown) => reply({ ok: false, text: null, error: e instanceof Error ? e.message : String(e) }));
             break;
           }
           case 'event': {
