@@ -35,6 +35,11 @@ describe('RemoteServerForm', () => {
     const container = document.createElement('div');
     const root = createRoot(container);
     await act(async () => { root.render(<StoresProvider stores={stores}><RemoteServerForm /></StoresProvider>); });
+    const engineCalls = () => bridge.calls.map((c) => c.channel).filter((c) => c.startsWith('engines.'));
+    expect(engineCalls()).toEqual([]);
+    const details = container.querySelector('details')!;
+    await act(async () => { details.open = true; details.dispatchEvent(new Event('toggle')); });
+    expect(new Set(engineCalls())).toEqual(new Set(['engines.list']));
     const url = container.querySelector<HTMLInputElement>('#remote-url')!;
     const key = container.querySelector<HTMLInputElement>('#remote-key')!;
     expect(key.type).toBe('password');

@@ -3,7 +3,7 @@
  * lists the ones added, and says which presets each server cannot run and why (docs/remote.md). The
  * key goes to the host once and is kept sealed there; this form never shows a stored key.
  */
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useStores } from '../bridge/stores';
 import type { RequestOf, ResponseOf } from '../contract';
 import { describeError, type FriendlyError } from '../lib/errors';
@@ -35,7 +35,6 @@ export function RemoteServerForm() {
   const [error, setError] = useState<FriendlyError | null>(null);
 
   const refresh = () => bridge.invoke('engines.list', {}).then(setEngines, (e: unknown) => setError(asError(e)));
-  useEffect(() => { void refresh(); }, []); // eslint-disable-line react-hooks/exhaustive-deps
 
   async function probe() {
     setBusy(true);
@@ -74,7 +73,8 @@ export function RemoteServerForm() {
   }
 
   return (
-    <details className="remote-server" data-testid="remote-server">
+    // The servers are listed when the section is opened: nothing is asked of the host before someone looks.
+    <details className="remote-server" data-testid="remote-server" onToggle={(e) => { if (e.currentTarget.open) void refresh(); }}>
       <summary>Remote server</summary>
       <form className="field" onSubmit={(e) => void add(e)}>
         <label htmlFor="remote-url">Server URL</label>
