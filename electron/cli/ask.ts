@@ -21,6 +21,10 @@ const USAGE = `usage: npm run ask -- --doc FILE --question "…" [options]
   --preset NAME        recipe preset (see --list-presets); default: settings' default
   --compare a,b,c      run several presets on the same question and compare them
   --model FILE         a GGUF model (default: models/demo/demo.gguf)
+  --engine URL         run on a remote OpenAI-compatible server instead (llama-server, vLLM);
+                       its API key comes from SWAA_REMOTE_API_KEY; default preset there: full
+  --engine-model NAME  the server's model (default: its first); see docs/remote.md
+  --engine-kind KIND   auto (default), llama-server, vllm, vllm-swaa, openai
   --max-tokens N       answer length cap
   --context N          context size in tokens
   --threads N          CPU threads
@@ -40,7 +44,8 @@ async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       doc: { type: 'string' }, question: { type: 'string' }, preset: { type: 'string' }, compare: { type: 'string' },
-      model: { type: 'string' }, 'max-tokens': { type: 'string' }, context: { type: 'string' }, threads: { type: 'string' },
+      model: { type: 'string' }, engine: { type: 'string' }, 'engine-model': { type: 'string' }, 'engine-kind': { type: 'string' },
+      'max-tokens': { type: 'string' }, context: { type: 'string' }, threads: { type: 'string' },
       fresh: { type: 'boolean' }, cold: { type: 'boolean' }, 'list-presets': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       ...samplingArgOptions,
     },
@@ -107,7 +112,7 @@ async function main(): Promise<number> {
     }
     if (!values.doc || !values.question) { err.write(`${USAGE}\n`); return 2; }
     const info = await host.call('app.info', {});
-    if (info.runtimeProblem) throw Object.assign(new Error(info.runtimeProblem), { code: 'RUNTIME_UNAVAILABLE' });
+    if (info.runtimeProblem && !values.engine) throw Object.assign(new Error(info.runtimeProblem), { code: 'RUNTIME_UNAVAILABLE' });
     const patch: Record<string, number> = {};
     if (values.context) patch.contextSize = Number(values.context);
     if (values.threads) patch.threads = Number(values.threads);
@@ -116,13 +121,24 @@ async function main(): Promise<number> {
     const doc = await host.call('documents.add', { path: values.doc });
     let modelId: string | undefined;
     if (values.model) modelId = (await host.call('models.add', { path: values.model })).id;
+    let presetId = values.preset;
+    if (values.engine) {
+      const engine = await host.call('engines.addRemote', { baseUrl: values.engine, model: values['engine-model'],
+        kind: values['engine-kind'] as 'auto' | undefined });
+      modelId = engine.id;
+      err.write(`engine:   ${engine.kind} at ${engine.baseUrl}, model ${engine.model}${engine.hasKey ? ' (with a key)' : ''}\n`);
+      // A server that cannot run SWAA refuses SWAA presets; without --preset the run uses full attention.
+      if (!values.compare) presetId ??= 'full';
+      for (const [id, why] of Object.entries(engine.presetSupport)) if (why && (id === presetId || values.compare?.split(',').includes(id))) err.write(`preset ${id}: ${why}\n`);
+    }
     const models = await host.call('models.list', {});
     const model = models.find((m) => m.id === (modelId ?? models.find((x) => x.selected)?.id));
     err.write(`document: ${doc.name} (${doc.format}${doc.pages ? `, ${doc.pages} pages` : ''}, ${doc.chars.toLocaleString('en')} chars)\n`);
     err.write(`model:    ${model?.name ?? '?'}${model?.problem ? ` — ${model.problem}` : ''}\n`);
     for (const w of doc.warnings) err.write(`warning:  ${w}\n`);
     // The document's tokens for this model, before anything runs: a document that cannot fit stops here.
-    if (model) {
+    // A remote server's tokens are its own: the count and the fit check are the local runtime's.
+    if (model && !values.engine) {
       const counted = await host.call('documents.tokens', { id: doc.id, modelId: model.id });
       const { contextSize } = await host.call('settings.get', {});
       const trained = (await host.call('models.list', {})).find((m) => m.id === model.id)?.nCtxTrain ?? null;
@@ -161,7 +177,7 @@ async function main(): Promise<number> {
       if (measured.length > 0) console.log(`\n${metricsTable(measured)}`);
       return results.length === waits.length ? 0 : 1;
     }
-    const { runId } = await host.call('runs.ask', { documentId: doc.id, modelId, question: values.question, presetId: values.preset, maxTokens, sampling, cold });
+    const { runId } = await host.call('runs.ask', { documentId: doc.id, modelId, question: values.question, presetId, maxTokens, sampling, cold });
     streamingRun = runId;
     activeRun = runId;
     const run = await waitRun(runId);

@@ -83,12 +83,25 @@ export function recipeText(r: PresetRecipe): string {
 }
 
 /** Metrics of several runs side by side (one column per run). */
+/** The metrics each row shows: a row is "unknown" when the engine (a remote server) reported none of them. */
+const ROW_FIELDS: Record<string, readonly (keyof RunMetrics)[]> = {
+  'document tokens': ['documentTokens'], 'question tokens': ['questionTokens'], 'prefill tokens': ['prefillTokens'],
+  prefill: ['prefillMs'], 'prefill speed': ['prefillTokPerS'], 'time to first token': ['timeToFirstTokenMs'],
+  'decode tokens': ['decodeTokens'], 'decode speed': ['decodeTokPerS'], 'KV cache': ['kvBytes'], 'compute buffers': ['computeBytes'],
+  'device memory': ['deviceBytes'], 'peak memory (run)': ['peakRssBytes'], 'attention rows (doc)': ['attnRowsDocument'], context: ['contextSize'],
+};
+
+function cell(m: RunMetrics, label: string, f: (m: RunMetrics) => string): string {
+  const fields = ROW_FIELDS[label];
+  return fields && m.unknown && fields.every((k) => m.unknown!.includes(k)) ? 'unknown' : f(m);
+}
+
 export function metricsTable(runs: RunRecord[]): string {
   const header = ['', ...runs.map((r) => r.presetId ?? 'custom')];
   const body: string[][] = [
     ['recipe', ...runs.map((r) => recipeText(r.recipe))],
     ['status', ...runs.map((r) => statusText(r))],
-    ...ROWS.map(([label, f]) => [label, ...runs.map((r) => (r.metrics ? f(r.metrics) : '-'))]),
+    ...ROWS.map(([label, f]) => [label, ...runs.map((r) => (r.metrics ? cell(r.metrics, label, f) : '-'))]),
   ];
   const rows = [header, ...body];
   const widths = header.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));

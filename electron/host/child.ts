@@ -5,6 +5,7 @@
  */
 import { settle, toIpcError } from '../shared/contract.js';
 import { FromHostSchema, HOST_CONFIG_ENV, ToHostSchema, type FromHost, type ToHost } from './protocol.js';
+import { ParentKeyVault } from './engine/parent-key-vault.js';
 import { startHost } from './start-host.js';
 import type { EngineHost } from './host.js';
 
@@ -27,8 +28,11 @@ function onMessage(handler: (msg: unknown) => void): void {
 
 async function main(): Promise<void> {
   let host: EngineHost;
+  const config = JSON.parse(process.env[HOST_CONFIG_ENV] ?? '{}') as { mode?: unknown };
+  // In the app, keys are sealed by main (safeStorage); headless parents keep none, so keys stay in this process's memory.
+  const vault = parentPort && config.mode === 'electron' ? new ParentKeyVault(send) : undefined;
   try {
-    host = await startHost(JSON.parse(process.env[HOST_CONFIG_ENV] ?? '{}'), (event, payload) => send({ type: 'event', event, payload }));
+    host = await startHost(JSON.parse(process.env[HOST_CONFIG_ENV] ?? '{}'), (event, payload) => send({ type: 'event', event, payload }), { keyVault: vault });
   } catch (err) {
     send({ type: 'fatal', error: toIpcError(err) });
     process.exit(1);
@@ -42,6 +46,7 @@ async function main(): Promise<void> {
       send({ type: 'pong', id: msg.id });
       return;
     }
+    if (msg.type === 'vault-reply') { vault?.reply(msg.id, msg); return; }
     if (msg.type === 'shutdown') {
       host.dispose();
       process.exit(0);

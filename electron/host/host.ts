@@ -19,12 +19,15 @@ import { CalibrationService, withCalibratedPresets } from './engine/calibration.
 import { KvStore } from './engine/kv-store.js';
 import { EnginePool } from './engine/pool.js';
 import { loadPresets, type PresetsFile } from './engine/presets.js';
+import { MemoryKeyVault, type KeyVault } from './engine/key-vault.js';
+import { RemoteEngines } from './engine/remote-engines.js';
 import { MIN_ANSWER_ROOM, Runner } from './engine/runner.js';
 import type { Runtime } from './engine/runtime.js';
 import { appHandlers } from './handlers/app.js';
 import { calibrationHandlers } from './handlers/calibration.js';
 import { catalogHandlers } from './handlers/catalog.js';
 import { documentHandlers } from './handlers/documents.js';
+import { engineHandlers } from './handlers/engines.js';
 import { modelHandlers } from './handlers/models.js';
 import { runHandlers } from './handlers/runs.js';
 import { settingsHandlers } from './handlers/settings.js';
@@ -53,6 +56,8 @@ export interface HostOptions {
   hostRestarts?: number;
   /** Catalog and download settings (tests: a local catalog, a small disk). */
   catalog?: Partial<Pick<CatalogDeps, 'modelsDir' | 'catalogPath' | 'freeDiskBytes' | 'memory' | 'env'>>;
+  /** Where remote engines' API keys are sealed (the app: safeStorage through main); default: this process's memory. */
+  keyVault?: KeyVault;
 }
 
 export class EngineHost {
@@ -80,7 +85,8 @@ export class EngineHost {
     const models = new ModelRegistry({ library, runtime, runtimeProblem, pool: this.pool, presets },
       resolve(opts.demoModelPath ?? defaultDemoModelPath()));
     const kvStore = new KvStore(library, join(opts.dataDir, 'kv-cache'), opts.emit);
-    const runner = new Runner({ library, models, kvStore, emit: opts.emit, presets });
+    const remote = new RemoteEngines({ library, vault: opts.keyVault ?? new MemoryKeyVault(), presets });
+    const runner = new Runner({ library, models, kvStore, emit: opts.emit, presets, remote });
     const calibration = new CalibrationService({ dir: join(opts.dataDir, 'calibration'), library, models, pool: this.pool, emit: opts.emit,
       basePresets, demoCalibrationPath: join(dirname(resolve(opts.demoModelPath ?? defaultDemoModelPath())), 'calibration.json') });
     const tokens = new TokenCounter({ library, pool: this.pool, runtimeProblem, emit: opts.emit, answerRoom: MIN_ANSWER_ROOM,
@@ -103,7 +109,7 @@ export class EngineHost {
       },
       loadedModel: (id) => this.pool?.loadedModel(id) ?? null, ...opts.catalog });
     this.services = {
-      library, emit: opts.emit, models, runner, tokens, calibration, samples, reader, catalog: this.catalog, runtime, runtimeProblem, presets, storeDocument,
+      library, emit: opts.emit, models, runner, remote, tokens, calibration, samples, reader, catalog: this.catalog, runtime, runtimeProblem, presets, storeDocument,
       mode: opts.mode, dataDir: opts.dataDir, hostRestarts: opts.hostRestarts ?? 0,
     };
     this.handlers = {
@@ -111,6 +117,7 @@ export class EngineHost {
       ...calibrationHandlers(this.services),
       ...catalogHandlers(this.services),
       ...documentHandlers(this.services),
+      ...engineHandlers(this.services),
       ...modelHandlers(this.services),
       ...runHandlers(this.services),
       ...settingsHandlers(this.services),

@@ -11,6 +11,8 @@ export const ToHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('shutdown') }),
   /** Heartbeat: a host whose thread answers no ping for a while is stuck and is restarted. */
   z.object({ type: z.literal('ping'), id: z.number().int() }),
+  /** The parent's answer to a `vault` request (engine/parent-key-vault.ts). */
+  z.object({ type: z.literal('vault-reply'), id: z.number().int(), ok: z.boolean(), text: z.string().nullable(), error: z.string().optional() }),
 ]);
 export type ToHost = z.infer<typeof ToHostSchema>;
 
@@ -21,6 +23,8 @@ export const FromHostSchema = z.union([
   z.object({ type: z.literal('event'), event: z.string(), payload: z.unknown() }),
   z.object({ type: z.literal('fatal'), error: IpcErrorSchema }),
   z.object({ type: z.literal('pong'), id: z.number().int() }),
+  /** Seal or open a remote engine's API key with the parent's OS keychain (Electron safeStorage lives in main). */
+  z.object({ type: z.literal('vault'), id: z.number().int(), op: z.enum(['seal', 'open']), text: z.string() }),
 ]);
 export type FromHost = z.infer<typeof FromHostSchema>;
 

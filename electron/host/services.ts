@@ -11,6 +11,7 @@ import type { TokenCounter } from './documents/token-counter.js';
 import type { EmitFn } from './emit.js';
 import type { CalibrationService } from './engine/calibration.js';
 import type { PresetsFile } from './engine/presets.js';
+import type { RemoteEngines } from './engine/remote-engines.js';
 import type { Runner } from './engine/runner.js';
 import type { Runtime } from './engine/runtime.js';
 import type { Library } from './library/library.js';
@@ -22,6 +23,8 @@ export interface HostServices {
   readonly emit: EmitFn;
   readonly models: ModelRegistry;
   readonly runner: Runner;
+  /** Remote OpenAI-compatible engines (model entries that run on a server). */
+  readonly remote: RemoteEngines;
   /** The model catalog, downloads and the fit advisor. */
   readonly catalog: CatalogService;
   readonly tokens: TokenCounter;

@@ -1,5 +1,6 @@
 /** Makes an EngineHost with the runtime named in the config (the native one, or why it is missing). */
 import { EngineHost, type EmitFn } from './host.js';
+import type { KeyVault } from './engine/key-vault.js';
 import { loadNativeRuntime, type Runtime } from './engine/runtime.js';
 import { scriptedRuntime } from './engine/scripted-runtime.js';
 import { HostConfigSchema, type HostConfig } from './protocol.js';
@@ -13,10 +14,10 @@ export async function loadRuntime(kind: 'native' | 'scripted'): Promise<Runtime 
   }
 }
 
-export async function startHost(config: HostConfig, emit: EmitFn): Promise<EngineHost> {
+export async function startHost(config: HostConfig, emit: EmitFn, extra: { keyVault?: KeyVault } = {}): Promise<EngineHost> {
   const c = HostConfigSchema.parse(config);
   return new EngineHost({
     dataDir: c.dataDir, mode: c.mode, runtime: await loadRuntime(c.runtime), emit,
-    demoModelPath: c.demoModelPath, presetsPath: c.presetsPath, hostRestarts: c.restarts,
+    demoModelPath: c.demoModelPath, presetsPath: c.presetsPath, hostRestarts: c.restarts, keyVault: extra.keyVault,
   });
 }

@@ -37,6 +37,8 @@ export const HEARTBEAT_TIMEOUT_MS = 60_000;
 export interface SupervisorOptions {
   heartbeatMs?: number;
   heartbeatTimeoutMs?: number;
+  /** Seals and opens API keys for the child (Electron main: safeStorage); absent, the child keeps keys in memory. */
+  vault?: (op: 'seal' | 'open', text: string) => Promise<string | null>;
 }
 
 /** What the CLI, the web server and Electron main talk to. */
@@ -165,6 +167,13 @@ export class HostSupervisor implements HostClient {
             if (!p) break;
             this.pending.delete(msg.id);
             try { p.resolve(openEnvelope(msg, 'the engine host')); } catch (e) { p.reject(e); }
+            break;
+          }
+          case 'vault': {
+            const reply = (r: { ok: boolean; text: string | null; error?: string }) => child.send({ type: 'vault-reply', id: msg.id, ...r });
+            if (!this.options.vault) { reply({ ok: false, text: null, error: 'this parent keeps no keys' }); break; }
+            this.options.vault(msg.op, msg.text).then((text) => reply({ ok: true, text }),
+              (e: unknown) => reply({ ok: false, text: null, error: e instanceof Error ? e.message : String(e) }));
             break;
           }
           case 'event': {

@@ -19,6 +19,7 @@ import { HostSupervisor } from '../host/supervisor.js';
 import { projectRoot } from '../host/paths.js';
 import { utilitySpawner } from './utility-spawner.js';
 import { setUpSupport } from './support.js';
+import { safeStorageVault } from './key-vault-main.js';
 import { APP_HOST, APP_ORIGIN, APP_SCHEME, RENDERER_CSP, UserPathPolicy, isAppUrl, linkDecision, resolveAppPath } from './security.js';
 import { fitToDisplays, parseWindowState, type WindowState } from './window-state.js';
 
@@ -46,7 +47,7 @@ if (!app.requestSingleInstanceLock()) {
   // The host finds the demo model and presets itself (repo in development, resources when installed:
   // host/paths.ts), the way npm run test:package checks it.
   const support = setUpSupport(); // log file (main + host), Show Logs, opt-in update check
-  const supervisor = new HostSupervisor(utilitySpawner(support.hostOutput), { dataDir: app.getPath('userData'), mode: 'electron' });
+  const supervisor = new HostSupervisor(utilitySpawner(support.hostOutput), { dataDir: app.getPath('userData'), mode: 'electron' }, { vault: safeStorageVault });
 
   const loadWindowState = (): WindowState => {
     let raw: unknown = null;

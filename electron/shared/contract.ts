@@ -13,6 +13,7 @@
  */
 import { z } from 'zod';
 import { SWAA_ERROR_CODES } from '../../native/addon/types.js';
+import { engineRequestSchemas, REMOTE_ERROR_CODES, RemoteMetricsFields, type EngineResponseMap } from './engines.js';
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks
@@ -50,6 +51,7 @@ export const ERROR_CODES = [
   'RUNTIME_UNAVAILABLE', 'HOST_CRASHED', 'HOST_UNAVAILABLE', 'INTERNAL',
   ...SWAA_ERROR_CODES,
   'DOWNLOAD_UNAUTHORIZED', 'DOWNLOAD_NOT_FOUND', 'DOWNLOAD_NETWORK', 'DOWNLOAD_CHECKSUM', 'DOWNLOAD_FAILED', 'DISK_FULL',
+  ...REMOTE_ERROR_CODES,
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -315,6 +317,8 @@ export const RunMetricsSchema = z.object({
   threads: z.number(),
   backend: z.string(),
   contextSize: z.number(),
+  /** Remote runs (electron/shared/engines.ts): which engine, and the numbers it did not report. */
+  ...RemoteMetricsFields,
 });
 export type RunMetrics = z.infer<typeof RunMetricsSchema>;
 
@@ -652,6 +656,8 @@ export const requestSchemas = {
     presetIds: z.array(PresetIdSchema).max(16).optional(),
     customRecipe: RecipeSchema.nullable().optional(),
   }).strict(),
+
+  ...engineRequestSchemas,
 } as const;
 
 export type Channel = keyof typeof requestSchemas;
@@ -675,7 +681,7 @@ export interface CompareStarted {
   runs: { presetId: string; runId: string }[];
 }
 
-export interface ResponseMap {
+export interface ResponseMap extends EngineResponseMap {
   'app.info': AppInfo;
   'documents.add': DocumentSummary;
   'documents.upload': DocumentSummary;

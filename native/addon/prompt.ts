@@ -30,6 +30,14 @@ export const QUESTION_PREFIX = '\n\nQuestion: ';
 /** A template that renders more than this around one short message is refused (a hostile one could balloon). */
 const MAX_RENDERED_CHARS = 1 << 20;
 
+/**
+ * The one user message of a QA prompt. The local runtime renders it through the model's template; a
+ * remote server (electron/host/engine/remote.ts) receives it as the chat message and applies its own.
+ */
+export function qaUserMessage(document: string, question: string): string {
+  return `${document.trimEnd()}${QUESTION_PREFIX}${question.trim()}`;
+}
+
 /** Markers that locate the user's message in the rendering; the document never goes through the
  *  template (see renderSkeleton), so no document can collide with them. */
 const OPEN = '\uF8F0\uF8F1open\uF8F1\uF8F0';
@@ -216,7 +224,7 @@ export function buildQaPrompt(model: PromptModel, document: string, question: st
   const doc = document.trimEnd();
   const q = question.trim();
   const { head, tail } = skeleton;
-  const content = `${doc}${QUESTION_PREFIX}${q}`;
+  const content = qaUserMessage(doc, q);
   const text = head + content + tail;
   const documentStart = head.length;
   const questionStart = documentStart + doc.length + QUESTION_PREFIX.length - QUESTION_PREFIX.trimStart().length;

@@ -17,6 +17,7 @@ import type { EnginePool } from './pool.js';
 import { findPreset, resolveRecipe, type PresetsFile } from './presets.js';
 import { measureRun } from './run-memory.js';
 import { dropLiveState, withRunMemory } from './run-scope.js';
+import type { RemoteEngines } from './remote-engines.js';
 import type { RunReport } from './runtime.js';
 
 /** Tokens reserved after the prompt: a prompt that leaves less room than this for the answer is refused. */
@@ -63,6 +64,8 @@ export interface RunnerDeps {
   kvStore: KvStore;
   emit: EmitFn;
   presets(): PresetsFile;
+  /** Model entries that run on a remote server (absent: local only). */
+  remote?: Pick<RemoteEngines, 'owns' | 'recipeFor' | 'ask'>;
 }
 
 export class Runner {
@@ -78,14 +81,19 @@ export class Runner {
   /** Records the run, queues it and says so (run.started); it executes after the runs before it. */
   async enqueue(r: RunRequest): Promise<RunRecord> {
     const { library, models } = this.deps;
-    models.requireRuntime();
-    if (!library.documentSummary(r.documentId)) throw new IpcError('NOT_FOUND', 'no such document');
     const stored = models.stored(r.modelId ?? models.selectedId());
-    if (!existsSync(stored.path)) throw new IpcError('MODEL_NOT_FOUND', models.summary(stored).problem ?? 'model file missing');
+    const remote = this.deps.remote?.owns(stored.id) ? this.deps.remote : null;
+    if (!remote) models.requireRuntime();
+    if (!library.documentSummary(r.documentId)) throw new IpcError('NOT_FOUND', 'no such document');
+    if (!remote && !existsSync(stored.path)) throw new IpcError('MODEL_NOT_FOUND', models.summary(stored).problem ?? 'model file missing');
     const settings = library.settings();
     let presetId: string | null = null;
     let recipe: Recipe;
-    if (r.recipe) {
+    if (remote) {
+      // Refused here, with the reason, when the server cannot run the recipe (SWAA on llama-server).
+      presetId = r.recipe ? null : r.presetId ?? settings.defaultPresetId;
+      recipe = remote.recipeFor(stored.id, presetId, r.recipe);
+    } else if (r.recipe) {
       recipe = r.recipe;
     } else {
       presetId = r.presetId ?? settings.defaultPresetId;
@@ -157,10 +165,16 @@ export class Runner {
       if (now - savedAt >= ANSWER_SAVE_INTERVAL_MS) { savedAt = now; library.saveRunAnswer(run.id, answer); }
     };
     try {
-      if (cold) dropLiveState(this.deps.models.requireRuntime().pool, run.modelId);
+      const remote = this.deps.remote?.owns(run.modelId) ? this.deps.remote : null;
+      if (cold && !remote) dropLiveState(this.deps.models.requireRuntime().pool, run.modelId);
+      let tokenIndex = 0;
+      const onRemoteText = (text: string) => { onText(text); emit('run.token', { runId: run.id, text, index: tokenIndex++ }); };
       // Runs execute one at a time, so the process's peak while this one lasts is its own.
-      const { value: result, memory } = await measureRun(() => this.ask(run, abort.signal, onText, cold));
-      const metrics = withRunMemory(result.metrics, memory, cold);
+      const { value: result, memory } = await measureRun(() => (remote
+        ? remote.ask(run, this.documentText(run.documentId), abort.signal, onRemoteText)
+        : this.ask(run, abort.signal, onText, cold)));
+      // A remote run's memory is the server's, which it does not report: this process's peak would mislead.
+      const metrics = remote ? result.metrics : withRunMemory(result.metrics, memory, cold);
       const status = result.stopReason === 'cancelled' ? 'cancelled' : 'done';
       const done = library.finishRun(run.id, { status, answer: result.answer, stopReason: result.stopReason, error: null, metrics });
       emit('run.done', { runId: run.id, run: done! });
@@ -175,6 +189,12 @@ export class Runner {
       }
     }
     emit('library.changed', { kind: 'runs' });
+  }
+
+  private documentText(documentId: string): string {
+    const doc = this.deps.library.document(documentId);
+    if (!doc) throw new IpcError('NOT_FOUND', 'the document was removed');
+    return doc.text;
   }
 
   private async ask(run: RunRecord, signal: AbortSignal, onText: (t: string) => void, cold: boolean):

@@ -10,6 +10,7 @@ import { FULL_ATTENTION } from '../../../native/addon/types.js';
 import { IpcError, toIpcError, type MemoryEstimate, type ModelSummary, type ParsedRequestOf } from '../../shared/contract.js';
 import type { Library, StoredModel } from '../library/library.js';
 import type { EnginePool } from '../engine/pool.js';
+import { isRemotePath } from '../engine/remote-engines.js';
 import { findPreset, resolveRecipe, type PresetsFile } from '../engine/presets.js';
 import type { ModelInfo, Runtime } from '../engine/runtime.js';
 
@@ -82,16 +83,18 @@ export class ModelRegistry {
   summary(m: StoredModel): ModelSummary {
     const settings = this.deps.library.settings();
     const info = m.info ? (JSON.parse(m.info) as ModelInfo) : null;
-    const exists = existsSync(m.path);
-    const problem = !exists
+    // A remote entry has no file: the server is asked when it runs (engines.* say where it is).
+    const remote = isRemotePath(m.path);
+    const exists = remote || existsSync(m.path);
+    const problem = remote ? null : !exists
       ? (m.isDemo ? 'the demo model is not built yet (models/demo/demo.gguf)' : `the file is gone: ${m.path}`)
       : this.deps.runtimeProblem;
     return {
       id: m.id, path: m.path, name: info?.name || m.name, isDemo: m.isDemo, selected: m.id === this.selectedId(),
-      available: exists && this.deps.runtime !== null, problem,
+      available: remote || (exists && this.deps.runtime !== null), problem,
       architecture: info?.architecture ?? null, weightType: info?.weightType ?? null, nParams: info?.nParams ?? null,
       nLayer: info?.nLayer ?? null, nHead: info?.nHead ?? null, nHeadKv: info?.nHeadKv ?? null, headDim: info?.headDim ?? null,
-      fileType: info?.fileType ?? null, nCtxTrain: info?.nCtxTrain ?? null, fileBytes: exists ? fileSize(m.path) : m.fileBytes,
+      fileType: info?.fileType ?? null, nCtxTrain: info?.nCtxTrain ?? null, fileBytes: exists && !remote ? fileSize(m.path) : m.fileBytes,
       weightBytes: info?.weightBytes ?? null,
       kvBytesAtContext: info ? fullKvBytes(info, settings.contextSize) : null,
       contextSize: settings.contextSize, addedAt: m.addedAt,

@@ -8,6 +8,7 @@ import { useApp, useModels, useRecipes, useStores } from '../bridge/stores';
 import { ErrorNote } from './ErrorNote';
 import { FitHint } from './FitHint';
 import { CalibratePanel } from './CalibratePanel';
+import { RemoteServerForm } from './RemoteServerForm';
 import { formatBytes, formatCount, formatParams } from '../lib/format';
 import { selectedModel } from '../stores/modelStore';
 import { CUSTOM_ID } from '../stores/recipeStore';
@@ -131,6 +132,7 @@ export function ModelPanel() {
             <button type="submit" disabled={adding || !path.trim()}>{adding ? 'Adding…' : 'Add'}</button>
           </form>
         )}
+      <RemoteServerForm />
       <ErrorNote error={error} onDismiss={() => modelStore.getState().dismissError()} />
     </section>
   );

@@ -55,6 +55,11 @@ export const ERROR_SENTENCES: Readonly<Record<ErrorCode, string>> = {
   DOWNLOAD_CHECKSUM: 'The downloaded file did not match its checksum, so it was removed.',
   DOWNLOAD_FAILED: 'The download failed.',
   DISK_FULL: 'There is not enough free disk space for this model.',
+  REMOTE_UNREACHABLE: 'The remote server cannot be reached.',
+  REMOTE_UNAUTHORIZED: 'The remote server refused the API key.',
+  REMOTE_TIMEOUT: 'The remote server stopped answering.',
+  REMOTE_FAILED: 'The remote server failed.',
+  RECIPE_UNSUPPORTED: 'This server cannot run that recipe.',
 };
 
 function sentenceFor(code: string): string | undefined {
