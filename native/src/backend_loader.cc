@@ -79,6 +79,14 @@ std::string ggml_base_path() {
 // Turns a loader error into what a person can act on.
 std::string explain_open_failure(const std::string & file, const std::string & why) {
     if (file.find("cuda") != std::string::npos) {
+#ifndef _WIN32
+        // The loader names only the first missing library; the driver is what most machines lack.
+        if (void * drv = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_LOCAL)) {
+            dlclose(drv);
+        } else {
+            return "CUDA not available: no NVIDIA driver on this machine (libcuda.so.1 not found)";
+        }
+#endif
         if (why.find("libcuda.so") != std::string::npos || why.find("nvcuda") != std::string::npos) {
             return "CUDA not available: no NVIDIA driver on this machine (" + why + ")";
         }
