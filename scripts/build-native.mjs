@@ -4,13 +4,17 @@
 // the addon and the native tests with cmake-js. Incremental: a second run only rebuilds changes.
 //   --cuda     also build the CUDA backend (into native/build-cuda; 67 CPU-minutes: ~35 min on 2 idle cores)
 //   --debug    debug build
-//   --portable no -march=native (for builds you ship)
+//   --portable no -march=native (for builds you ship; source builds only)
+//   --from-source  build ggml and libllama from the bundled source (static, backends compiled in) instead
+//              of linking node-llama-cpp's prebuilt ggml libraries staged into native/build/backends
+//              (the default where node-llama-cpp publishes a package for the platform; native/BACKENDS.md)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { stageBackends } from './stage-backends.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
@@ -40,8 +44,18 @@ if (!existsSync(join(llamaDir, 'ggml', 'CMakeLists.txt'))) {
 const cuda = args.has('--cuda');
 const outDir = join(root, 'native', cuda ? 'build-cuda' : 'build');
 const cmakeJs = join(dirname(require.resolve('cmake-js/package.json')), 'bin', 'cmake-js');
+// Prebuilt ggml (loadable backends, one ggml-base shared with every backend) unless asked otherwise.
+let backendsDir = '';
+if (!cuda && !args.has('--from-source')) {
+  try {
+    backendsDir = stageBackends({ nodeModules: join(root, 'node_modules'), outDir: join(outDir, 'backends') }).dir;
+  } catch (e) {
+    console.log(`[build-native] no prebuilt ggml (${e.message}): building ggml from source`);
+  }
+}
 const defines = [
   `--CDSWAA_LLAMA_DIR=${llamaDir}`,
+  `--CDSWAA_BACKENDS_DIR=${backendsDir}`,
   `--CDSWAA_CUDA=${cuda ? 'ON' : 'OFF'}`,
   `--CDSWAA_NATIVE_CPU=${args.has('--portable') ? 'OFF' : 'ON'}`,
 ];

@@ -37,6 +37,8 @@ const USAGE = `usage: npm run ask -- --doc FILE --question "…" [options]
   --seed N|random      the draw's seed; the same seed repeats an answer
   --cold               drop the document's cached state (memory and disk) first, so every run reads
                        the whole document; without it a cached run is labelled "cached" in the table
+  --device NAME        auto (default), cpu, gpu, or a device from --list-devices (e.g. Vulkan0)
+  --list-devices       print the devices the runtime's backends offer (and refused backends) and exit
   --fresh              use a throw-away library (no saved KV caches)
   --list-presets       print the presets and exit`;
 
@@ -48,9 +50,23 @@ async function main(): Promise<number> {
       'max-tokens': { type: 'string' }, context: { type: 'string' }, threads: { type: 'string' },
       fresh: { type: 'boolean' }, cold: { type: 'boolean' }, 'list-presets': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       ...samplingArgOptions,
+      device: { type: 'string' }, 'list-devices': { type: 'boolean' },
     },
   });
   if (values.help) { console.log(USAGE); return 0; }
+  // The host's runtime reads it when it loads a model (electron/host/engine/runtime.ts).
+  if (values.device) process.env.SWAA_DEVICE = values.device;
+  if (values['list-devices']) {
+    const api = await import('../../native/addon/index.js');
+    const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
+    for (const d of api.devices()) console.log(`${d.name.padEnd(10)} ${d.type.padEnd(5)} ${mib(d.memoryFree)} free of ${mib(d.memoryTotal)}  ${d.description}`);
+    const libs = api.backendLibraries();
+    for (const l of libs.libraries.filter((x) => !x.loaded && !x.message.includes('better CPU variant') && !x.message.includes('not supported by this CPU'))) {
+      console.log(`(${l.file}: ${l.message})`);
+    }
+    if (libs.error) console.log(`(backends: ${libs.error})`);
+    return 0;
+  }
 
   const tmp = values.fresh ? mkdtempSync(join(tmpdir(), 'swaa-ask-')) : null;
   const err = process.stderr;

@@ -1,5 +1,5 @@
 /** The shape of swaa.node as the C++ addon exports it. Only index.ts uses this. */
-import type { FaLayers, LayerPlan, Metrics, ModelInfo, StopReason } from './types.js';
+import type { BackendLibraries, DeviceInfo, FaLayers, LayerPlan, Metrics, ModelInfo, StopReason } from './types.js';
 
 export interface NativeContextParams {
   contextSize: number;
@@ -68,6 +68,8 @@ export interface NativeContext {
 
 export interface NativeBinding {
   version(): string;
-  loadModel(path: string, opts: { device: string; useMmap: boolean; cpuRepack: boolean }, onProgress: (p: number) => boolean): Promise<NativeModel>;
+  loadModel(path: string, opts: { device: string; useMmap: boolean; cpuRepack: boolean; gpuLayers: number; fitContext: number }, onProgress: (p: number) => boolean): Promise<NativeModel>;
+  devices(): DeviceInfo[];
+  backendLibraries(): BackendLibraries;
   quantizeFile(inPath: string, outPath: string, type: string, threads: number): Promise<void>;
 }

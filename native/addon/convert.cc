@@ -50,6 +50,9 @@ Napi::Object ConvertModelInfo(Napi::Env env, const swaa_model_info & i) {
     o.Set("ropeFreqBase", i.rope_freq_base);
     o.Set("ropeFreqScale", i.rope_freq_scale);
     o.Set("tiedEmbeddings", i.tied_embeddings);
+    o.Set("nLayerDevice", i.n_layer_device);
+    o.Set("deviceWeightBytes", (double) i.device_weight_bytes);
+    o.Set("hostWeightBytes", (double) i.host_weight_bytes);
     return o;
 }
 
@@ -68,6 +71,9 @@ Napi::Object ConvertMetrics(Napi::Env env, const swaa_metrics & m) {
     o.Set("attnRowsDecode", (double) m.attn_rows_decode);
     o.Set("threads", m.n_threads);
     o.Set("backend", m.backend);
+    o.Set("hostBytes", (double) m.host_bytes);
+    o.Set("kvDeviceBytes", (double) m.kv_device_bytes);
+    o.Set("nLayerDevice", m.n_layer_device);
     return o;
 }
 

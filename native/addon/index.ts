@@ -9,7 +9,7 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   FULL_ATTENTION, SwaaError,
-  type ContextOptions, type DeviceKind, type GenerateOptions, type GenerateResult, type LayerPlan,
+  type BackendLibraries, type ContextOptions, type DeviceInfo, type DeviceKind, type GenerateOptions, type GenerateResult, type LayerPlan,
   type Metrics, type ModelInfo, type Phase, type PrefillProgress, type Recipe, type SwaaErrorCode,
 } from './types.js';
 import type { NativeAdapter, NativeBinding, NativeContext, NativeModel, NativeContextParams } from './binding.js';
@@ -79,9 +79,26 @@ export function runtimeVersion(): string {
   return nativeBinding().version();
 }
 
+/** Devices the loaded backends offer (CPU always), with free and total memory now. */
+export function devices(): DeviceInfo[] {
+  return wrapSync(() => nativeBinding().devices());
+}
+
+/** The backend libraries the runtime considered at start, loaded or refused (and why). */
+export function backendLibraries(): BackendLibraries {
+  return wrapSync(() => nativeBinding().backendLibraries());
+}
+
 export interface LoadModelOptions {
-  /** Default 'auto': a GPU backend when one is compiled in and present, else CPU. */
+  /** Default 'auto': the first GPU a loaded backend offers, else the CPU. Or a name from devices(). */
   device?: DeviceKind;
+  /**
+   * Layers on the device, the last ones (their weights and KV cache); the others run on the CPU.
+   * Default -1: as many as fit the device's free memory with room for a `fitContext`-token cache.
+   */
+  gpuLayers?: number;
+  /** Default 4096: the context size (full-attention KV) the automatic fit keeps device room for. */
+  fitContext?: number;
   /** Default true: weights are memory-mapped on the CPU backend (no copy). */
   useMmap?: boolean;
   /**
@@ -103,6 +120,8 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
     device: options.device ?? 'auto',
     useMmap: options.useMmap ?? true,
     cpuRepack: options.cpuRepack ?? true,
+    gpuLayers: options.gpuLayers ?? -1,
+    fitContext: options.fitContext ?? 4096,
   }, (p: number) => {
     options.onProgress?.(p);
     return !signal?.aborted;

@@ -3,8 +3,32 @@
  * each field says its default, unit and trade-off. The addon (swaa.node) is thin; policy lives in TS.
  */
 
-/** Where the weights live and the graph runs. */
-export type DeviceKind = 'auto' | 'cpu' | 'gpu';
+/**
+ * Where the weights live and the graph runs: 'auto' (the first GPU a loaded backend offers, else the
+ * CPU), 'cpu', 'gpu' (the first GPU, an error when there is none), or a device name from devices()
+ * ("Vulkan0", "CUDA0").
+ */
+export type DeviceKind = 'auto' | 'cpu' | 'gpu' | (string & {});
+
+/** A device a loaded ggml backend offers. */
+export interface DeviceInfo {
+  /** What `device` takes: "CPU", "Vulkan0", "CUDA0". */
+  name: string;
+  description: string;
+  /** "CPU", "Vulkan", "CUDA" */
+  backend: string;
+  type: 'cpu' | 'gpu' | 'igpu' | 'accel';
+  memoryFree: number;
+  memoryTotal: number;
+}
+
+/** The backend libraries considered at start (runtime's backends folder), loaded or refused with why. */
+export interface BackendLibraries {
+  folder: string;
+  /** Why nothing could be loaded at all, or "". */
+  error: string;
+  libraries: { file: string; loaded: boolean; message: string }[];
+}
 
 /** Facts about a loaded model, read from its GGUF. */
 export interface ModelInfo {
@@ -16,8 +40,12 @@ export interface ModelInfo {
   weightType: string;
   /** general.file_type as text, e.g. "MOSTLY_Q8_0", else weightType. */
   fileType: string;
-  /** Device holding the weights, e.g. "CPU", "CUDA0", "Metal". */
+  /** Device holding the weights (of the last nLayerDevice layers), e.g. "CPU", "Vulkan0", "CUDA0". */
   backend: string;
+  /** Layers [nLayer - nLayerDevice, nLayer) run on `backend`; the others on the CPU. */
+  nLayerDevice: number;
+  deviceWeightBytes: number;
+  hostWeightBytes: number;
   nParams: number;
   fileBytes: number;
   weightBytes: number;
@@ -138,7 +166,14 @@ export interface Metrics {
   attnRowsQuestion: number;
   attnRowsDecode: number;
   threads: number;
+  /** The model's device: "CPU", "Vulkan0", "CUDA0". */
   backend: string;
+  /** Host weights + host KV + CPU compute buffers. */
+  hostBytes: number;
+  /** Of kvBytes, those on the device. */
+  kvDeviceBytes: number;
+  /** Layers on the device (the last ones). */
+  nLayerDevice: number;
 }
 
 export interface LayerPlan {

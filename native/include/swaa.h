@@ -72,9 +72,9 @@ void swaa_log_set(swaa_log_callback callback, void * user_data);
 // Models
 // ---------------------------------------------------------------------------------------------
 typedef enum swaa_device_kind {
-    SWAA_DEVICE_AUTO  = 0, // the first GPU backend compiled in and available, else CPU
+    SWAA_DEVICE_AUTO  = 0, // the first GPU device a loaded backend offers, else CPU
     SWAA_DEVICE_CPU   = 1,
-    SWAA_DEVICE_GPU   = 2, // CUDA or Metal; fails with SWAA_ERR_BACKEND if none is available
+    SWAA_DEVICE_GPU   = 2, // the first GPU device; fails with SWAA_ERR_BACKEND if there is none
 } swaa_device_kind;
 
 // Return false to abort loading (the load then fails with SWAA_ERR_CANCELLED).
@@ -89,6 +89,13 @@ typedef struct swaa_model_params {
                                               // llama.cpp does (their mapped pages are released)
     swaa_load_progress_callback progress;     // default NULL
     void *           progress_user_data;      // default NULL
+    const char *     device_name;             // default NULL: choose by `device`; else a device name from
+                                              // swaa_device_get ("Vulkan0", "CUDA0", "CPU"); unknown: SWAA_ERR_BACKEND
+    int32_t          n_gpu_layers;            // layers placed on the device, the last ones (weights and KV):
+                                              // -1 (default) as many as fit its free memory, 0 none
+    int32_t          fit_n_ctx;               // context the automatic fit keeps device room for (a full-attention
+                                              // KV cache of this many tokens, which any recipe needs at most);
+                                              // default 4096
 } swaa_model_params;
 
 swaa_model_params swaa_model_default_params(void);
@@ -118,6 +125,9 @@ typedef struct swaa_model_info {
     float    rope_freq_base;
     float    rope_freq_scale;      // 1 / linear scaling factor
     bool     tied_embeddings;      // output projection shares token_embd
+    int32_t  n_layer_device;       // layers [n_layer - n_layer_device, n_layer) run on `backend`; the rest on the CPU
+    uint64_t device_weight_bytes;  // weight bytes on the device (0 on the CPU)
+    uint64_t host_weight_bytes;    // weight bytes in host memory (mapped or copied)
 } swaa_model_info;
 
 swaa_status swaa_model_get_info(const swaa_model * model, swaa_model_info * out_info);
@@ -263,14 +273,17 @@ typedef struct swaa_metrics {
     double   decode_ms;
     uint64_t kv_bytes;            // KV cache bytes allocated by this context
     uint64_t compute_bytes;       // compute buffer bytes
-    uint64_t device_bytes;        // bytes on the backend device (weights + KV + compute); 0 on CPU
+    uint64_t device_bytes;        // bytes on the device (its weights + KV + compute); 0 on the CPU
     uint64_t peak_rss_bytes;      // process peak resident set size
     // Attention work actually scheduled: sum over layers and chunks of queries x key rows read.
     uint64_t attn_rows_document;
     uint64_t attn_rows_question;
     uint64_t attn_rows_decode;
     int32_t  n_threads;
-    char     backend[64];         // "CPU", "CUDA0", "Metal" ...
+    char     backend[64];         // the model's device: "CPU", "Vulkan0", "CUDA0", "Metal" ...
+    uint64_t host_bytes;          // bytes in host memory: host weights + host KV + CPU compute
+    uint64_t kv_device_bytes;     // of kv_bytes, those on the device
+    int32_t  n_layer_device;      // layers on the device (the last ones); the rest run on the CPU
 } swaa_metrics;
 
 void swaa_context_get_metrics(const swaa_context * ctx, swaa_metrics * out);
@@ -284,6 +297,44 @@ typedef struct swaa_layer_plan {
     int32_t kv_rows;       // rows allocated
 } swaa_layer_plan;
 swaa_status swaa_context_layer_plan(const swaa_context * ctx, int32_t layer, swaa_layer_plan * out);
+
+// ---------------------------------------------------------------------------------------------
+// Devices and backend libraries
+// ---------------------------------------------------------------------------------------------
+// Backends are ggml libraries loaded at the first call into the runtime from its own backends folder
+// (the folder its libggml-base was loaded from; never the current directory or PATH), each checked
+// against the folder's manifest. Builds with ggml compiled in have no folder and load nothing.
+typedef enum swaa_device_type {
+    SWAA_DEVICE_TYPE_CPU   = 0,
+    SWAA_DEVICE_TYPE_GPU   = 1,
+    SWAA_DEVICE_TYPE_IGPU  = 2, // integrated GPU (shares host memory)
+    SWAA_DEVICE_TYPE_ACCEL = 3,
+} swaa_device_type;
+
+typedef struct swaa_device_info {
+    char             name[64];         // what device_name takes: "CPU", "Vulkan0", "CUDA0"
+    char             description[128]; // "llvmpipe (LLVM 15.0.6, 256 bits)"
+    char             backend[32];      // "CPU", "Vulkan", "CUDA"
+    swaa_device_type type;
+    uint64_t         memory_free;      // bytes, as the backend reports them now
+    uint64_t         memory_total;
+} swaa_device_info;
+
+int32_t     swaa_device_count(void);
+swaa_status swaa_device_get(int32_t index, swaa_device_info * out);
+
+typedef struct swaa_backend_library {
+    char file[128];     // "libggml-vulkan.so"
+    bool loaded;
+    char message[384];  // what it registered, or why it was refused ("built with another ggml ...")
+} swaa_backend_library;
+
+int32_t     swaa_backend_library_count(void);
+swaa_status swaa_backend_library_get(int32_t index, swaa_backend_library * out);
+// The folder backends are loaded from ("" when ggml is compiled in), and why nothing could be loaded
+// at all ("" when that did not happen). Static storage.
+const char * swaa_backends_folder(void);
+const char * swaa_backends_error(void);
 
 // ---------------------------------------------------------------------------------------------
 // LoRA adapters (llama.cpp's GGUF adapter format)

@@ -47,6 +47,8 @@ swaa_model_params swaa_model_default_params(void) {
     p.device = SWAA_DEVICE_AUTO;
     p.use_mmap = true;
     p.cpu_repack = true;
+    p.n_gpu_layers = -1;
+    p.fit_n_ctx = 4096;
     return p;
 }
 

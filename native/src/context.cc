@@ -1,7 +1,7 @@
 // Chunked evaluation under a recipe, checkpoints, metrics.
 #include "context.h"
 
-#include "ggml-cpu.h"
+#include "cpu_backend.h"
 
 #include <algorithm>
 #include <cstring>
@@ -62,14 +62,14 @@ Status Context::init(const swaa_context_params & p) {
     }
     SWAA_TRY(resolve_recipe(params_.recipe, hp.n_layer, recipe_));
 
-    cpu_ = ggml_backend_cpu_init();
-    if (!cpu_) return error(SWAA_ERR_BACKEND, "the CPU backend failed to start");
-    ggml_backend_cpu_set_n_threads(cpu_, params_.n_threads);
+    SWAA_TRY(start_cpu_backend(params_.n_threads, cpu_));
     if (model_.gpu_device) {
         gpu_ = ggml_backend_dev_init(model_.gpu_device, nullptr);
         if (!gpu_) return error(SWAA_ERR_BACKEND, std::string("the GPU backend ") + ggml_backend_dev_name(model_.gpu_device) + " failed to start");
     }
-    ggml_backend_buffer_type_t kv_buft = gpu_ ? ggml_backend_get_default_buffer_type(gpu_) : ggml_backend_cpu_buffer_type();
+    // Each layer's KV lives where the layer's weights live (model_offload.cc).
+    std::vector<ggml_backend_buffer_type_t> kv_buft(hp.n_layer, ggml_backend_cpu_buffer_type());
+    for (int il = model_.first_device_layer(); gpu_ && il < hp.n_layer; il++) kv_buft[il] = ggml_backend_get_default_buffer_type(gpu_);
     const ggml_type kv_type = params_.kv_type == SWAA_KV_F32 ? GGML_TYPE_F32 : GGML_TYPE_F16;
     SWAA_TRY(cache_.init(recipe_, params_.n_ctx, params_.n_chunk, hp.n_embd_k_gqa(), hp.n_embd_v_gqa(), kv_type, kv_buft));
 
@@ -268,7 +268,7 @@ Status Context::eval_chunk(const swaa_token * tokens, int32_t n, swaa_phase phas
         const int32_t last = n - 1;
         set_input(in.out_ids, &last, 0, sizeof(int32_t));
     }
-    ggml_backend_cpu_set_n_threads(cpu_, params_.n_threads);
+    set_cpu_threads(cpu_, params_.n_threads);
     if (ggml_backend_sched_graph_compute(sched_, gf) != GGML_STATUS_SUCCESS) {
         restore_ring();
         return error(SWAA_ERR_BACKEND, "the backend failed to compute a chunk");
@@ -342,9 +342,11 @@ void Context::get_metrics(swaa_metrics & m) const {
         if (gpu_) compute += ggml_backend_sched_get_buffer_size(sched_, gpu_);
     }
     m.compute_bytes = compute;
-    if (gpu_) {
-        m.device_bytes = model_.info.weight_bytes + cache_.bytes() + ggml_backend_sched_get_buffer_size(sched_, gpu_);
-    }
+    m.kv_device_bytes = cache_.device_bytes();
+    const uint64_t gpu_compute = gpu_ && sched_ ? ggml_backend_sched_get_buffer_size(sched_, gpu_) : 0;
+    m.device_bytes = gpu_ ? model_.info.device_weight_bytes + m.kv_device_bytes + gpu_compute : 0;
+    m.host_bytes = model_.info.host_weight_bytes + (m.kv_bytes - m.kv_device_bytes) + (compute - gpu_compute);
+    m.n_layer_device = model_.n_layer_device;
     m.peak_rss_bytes = peak_rss_bytes();
     m.attn_rows_document = attn_rows_[SWAA_PHASE_DOCUMENT];
     m.attn_rows_question = attn_rows_[SWAA_PHASE_QUESTION];

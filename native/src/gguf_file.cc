@@ -49,6 +49,7 @@ bool cpu_multiplies_from(ggml_backend_dev_t cpu, ggml_backend_buffer_type_t buft
 
 GgufFile::~GgufFile() {
     if (repack_buf_) ggml_backend_buffer_free(repack_buf_);
+    if (device_buf_) ggml_backend_buffer_free(device_buf_);
     if (buf_) ggml_backend_buffer_free(buf_);
     if (meta_) ggml_free(meta_);
     if (gguf_) gguf_free(gguf_);
@@ -101,7 +102,7 @@ Status GgufFile::place_repacked(RepackFilter repack, Progress progress, void * p
     size_t size = 0;
     for (int64_t i = 0; i < gguf_get_n_tensors(gguf_); i++) {
         ggml_tensor * t = ggml_get_tensor(meta_, gguf_get_tensor_name(gguf_, i));
-        if (!repack(t) || !cpu_multiplies_from(cpu, buft, t)) continue;
+        if (t->buffer || !repack(t) || !cpu_multiplies_from(cpu, buft, t)) continue;
         const size_t slot = (ggml_backend_buft_get_alloc_size(buft, t) + align - 1) / align * align;
         chosen.push_back({t, data_offset + gguf_get_tensor_offset(gguf_, i), slot});
         size += slot;
@@ -132,23 +133,33 @@ Status GgufFile::place_repacked(RepackFilter repack, Progress progress, void * p
 
 bool GgufFile::is_repacked(const ggml_tensor * t) const { return repack_buf_ && t->buffer == repack_buf_; }
 
-Status GgufFile::place_tensors(ggml_backend_dev_t gpu_device, bool use_mmap, RepackFilter repack, Progress progress,
-                               void * progress_user_data) {
+size_t GgufFile::host_bytes() const {
+    size_t n = 0;
+    for (int64_t i = 0; i < gguf_get_n_tensors(gguf_); i++) {
+        const ggml_tensor * t = ggml_get_tensor(meta_, gguf_get_tensor_name(gguf_, i));
+        if (t->buffer && t->buffer != device_buf_) n += ggml_nbytes(t);
+    }
+    return n;
+}
+
+Status GgufFile::place_tensors(ggml_backend_dev_t device, const OnDevice & on_device, bool use_mmap, RepackFilter repack,
+                               Progress progress, void * progress_user_data) {
     const size_t data_offset = gguf_get_data_offset(gguf_);
     const uint8_t * base = file_->data() + data_offset;
     const size_t total = file_->size() - data_offset;
     const int64_t n_tensors = gguf_get_n_tensors(gguf_);
 
-    // Repacked tensors are placed first; the steps below place every tensor still without data.
-    if (!gpu_device && repack) SWAA_TRY(place_repacked(repack, progress, progress_user_data));
+    // Device tensors first, then repacked ones; the steps below place every tensor still without data.
+    if (device && on_device) SWAA_TRY(place_on_device(device, on_device, progress, progress_user_data));
+    if (repack) SWAA_TRY(place_repacked(repack, progress, progress_user_data));
 
-    if (!gpu_device && use_mmap) {
+    if (use_mmap) {
         // Tensors point into the mapping: no copy. The buffer spans the whole tensor data region.
         buf_ = ggml_backend_cpu_buffer_from_ptr(const_cast<uint8_t *>(base), total);
         if (!buf_) return error(SWAA_ERR_OUT_OF_MEMORY, "could not wrap the mapped tensors of " + path_);
         for (int64_t i = 0; i < n_tensors; i++) {
             ggml_tensor * t = ggml_get_tensor(meta_, gguf_get_tensor_name(gguf_, i));
-            if (is_repacked(t)) continue;
+            if (t->buffer) continue;  // on the device or repacked
             void * addr = const_cast<uint8_t *>(base + gguf_get_tensor_offset(gguf_, i));
             if (ggml_backend_tensor_alloc(buf_, t, addr) != GGML_STATUS_SUCCESS) {
                 return error(SWAA_ERR_INTERNAL, std::string("could not place tensor ") + t->name);
@@ -157,17 +168,17 @@ Status GgufFile::place_tensors(ggml_backend_dev_t gpu_device, bool use_mmap, Rep
         ggml_backend_buffer_set_usage(buf_, GGML_BACKEND_BUFFER_USAGE_WEIGHTS);
         return Status::ok();
     }
-    ggml_backend_buffer_type_t buft = gpu_device ? ggml_backend_dev_buffer_type(gpu_device) : ggml_backend_cpu_buffer_type();
-    buf_ = ggml_backend_alloc_ctx_tensors_from_buft(meta_, buft);
-    if (!buf_) {
-        return error(SWAA_ERR_OUT_OF_MEMORY, std::string("not enough memory on ") +
-                                                 (gpu_device ? ggml_backend_dev_name(gpu_device) : "the CPU") + " for " + path_);
-    }
+    bool any_left = false;
+    for (int64_t i = 0; i < n_tensors && !any_left; i++) any_left = !ggml_get_tensor(meta_, gguf_get_tensor_name(gguf_, i))->buffer;
+    if (!any_left) return Status::ok();
+    // Allocates only the tensors still without data (ggml skips placed ones).
+    buf_ = ggml_backend_alloc_ctx_tensors_from_buft(meta_, ggml_backend_cpu_buffer_type());
+    if (!buf_) return error(SWAA_ERR_OUT_OF_MEMORY, "not enough memory on the CPU for " + path_);
     ggml_backend_buffer_set_usage(buf_, GGML_BACKEND_BUFFER_USAGE_WEIGHTS);
-    size_t done = 0;
+    size_t done = placed_bytes_;
     for (int64_t i = 0; i < n_tensors; i++) {
         ggml_tensor * t = ggml_get_tensor(meta_, gguf_get_tensor_name(gguf_, i));
-        if (is_repacked(t)) continue;
+        if (t->buffer != buf_) continue;
         const size_t n = ggml_nbytes(t);
         ggml_backend_tensor_set(t, base + gguf_get_tensor_offset(gguf_, i), 0, n);
         done += n;

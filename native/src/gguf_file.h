@@ -8,6 +8,7 @@
 
 #include "ggml-backend.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -29,13 +30,21 @@ public:
     // Whether a tensor may be repacked: it must only ever be the weight of a matrix multiplication.
     using RepackFilter = bool (*)(const ggml_tensor * tensor);
 
-    // Places every tensor: on the CPU with use_mmap the tensors point into the mapping (no copy);
-    // otherwise they are copied into a buffer of gpu_device (or CPU memory when it is null). On the
+    // Which tensors go to the device (the others stay on the CPU).
+    using OnDevice = std::function<bool(const ggml_tensor * tensor)>;
+
+    // Places every tensor: those `on_device` picks are copied into a buffer of `device` (when it is
+    // not null); the rest, on the CPU, point into the mapping with use_mmap (no copy), else are copied
+    // into CPU memory. On the
     // CPU, tensors passing `repack` whose type ggml has a faster interleaved layout for on this CPU
     // (e.g. Q4_0/Q4_K on AVX2) are converted into it, as llama.cpp does; their mapped pages are
     // released, so memory is not doubled.
-    Status place_tensors(ggml_backend_dev_t gpu_device, bool use_mmap, RepackFilter repack = nullptr,
+    Status place_tensors(ggml_backend_dev_t device, const OnDevice & on_device, bool use_mmap, RepackFilter repack = nullptr,
                          Progress progress = nullptr, void * progress_user_data = nullptr);
+
+    // Bytes of tensor data on the device / in host memory, once placed.
+    size_t device_bytes() const { return device_bytes_; }
+    size_t host_bytes() const;
 
     // Bytes of tensor data held in a repacked layout (0 when none).
     size_t repacked_bytes() const { return repacked_bytes_; }
@@ -54,9 +63,13 @@ private:
     ggml_context * meta_ = nullptr;
     ggml_backend_buffer_t buf_ = nullptr;
     ggml_backend_buffer_t repack_buf_ = nullptr;
+    ggml_backend_buffer_t device_buf_ = nullptr;
     size_t repacked_bytes_ = 0;
+    size_t device_bytes_ = 0;
+    size_t placed_bytes_ = 0;  // progress so far, over every placement step
 
     Status place_repacked(RepackFilter repack, Progress progress, void * progress_user_data);
+    Status place_on_device(ggml_backend_dev_t device, const OnDevice & on_device, Progress progress, void * progress_user_data);
     bool is_repacked(const ggml_tensor * t) const;
 };
 

@@ -6,8 +6,8 @@
 namespace swaa {
 
 KvCache::~KvCache() {
-    if (buf_) ggml_backend_buffer_free(buf_);
-    if (ctx_) ggml_free(ctx_);
+    for (ggml_backend_buffer_t b : bufs_) ggml_backend_buffer_free(b);
+    for (ggml_context * c : ctxs_) ggml_free(c);
 }
 
 void KvCache::plan_rows(const ResolvedRecipe & recipe, int32_t n_ctx, int32_t n_chunk, std::vector<int32_t> & rows,
@@ -42,36 +42,64 @@ uint64_t KvCache::estimate_bytes(const ResolvedRecipe & recipe, int32_t n_ctx, i
 
 Status KvCache::init(const ResolvedRecipe & recipe, int32_t n_ctx, int32_t n_chunk, int32_t n_embd_k,
                      int32_t n_embd_v, ggml_type type, ggml_backend_buffer_type_t buft) {
+    return init(recipe, n_ctx, n_chunk, n_embd_k, n_embd_v, type,
+                std::vector<ggml_backend_buffer_type_t>(recipe.layers.size(), buft));
+}
+
+Status KvCache::init(const ResolvedRecipe & recipe, int32_t n_ctx, int32_t n_chunk, int32_t n_embd_k,
+                     int32_t n_embd_v, ggml_type type, const std::vector<ggml_backend_buffer_type_t> & buft_per_layer) {
     plan_rows(recipe, n_ctx, n_chunk, rows_, full_, ring_);
     n_ctx_ = n_ctx;
     const int n_layer = (int) rows_.size();
+    if ((int) buft_per_layer.size() != n_layer) return error(SWAA_ERR_INTERNAL, "KV cache: one buffer type per layer expected");
     has_ring_ = std::find(full_.begin(), full_.end(), false) != full_.end();
-    ggml_init_params ip{};
-    ip.mem_size = ggml_tensor_overhead() * (size_t) (2 * n_layer + 2);
-    ip.no_alloc = true;
-    ctx_ = ggml_init(ip);
-    if (!ctx_) return error(SWAA_ERR_OUT_OF_MEMORY, "could not create the KV cache context");
-    for (int il = 0; il < n_layer; il++) {
-        ggml_tensor * k = ggml_new_tensor_2d(ctx_, type, n_embd_k, rows_[il]);
-        ggml_tensor * v = ggml_new_tensor_2d(ctx_, type, n_embd_v, rows_[il]);
-        ggml_format_name(k, "cache_k_l%d", il);
-        ggml_format_name(v, "cache_v_l%d", il);
-        k_.push_back(k);
-        v_.push_back(v);
+    k_.assign(n_layer, nullptr);
+    v_.assign(n_layer, nullptr);
+    std::vector<ggml_backend_buffer_type_t> types;
+    for (ggml_backend_buffer_type_t b : buft_per_layer) {
+        if (std::find(types.begin(), types.end(), b) == types.end()) types.push_back(b);
     }
-    buf_ = ggml_backend_alloc_ctx_tensors_from_buft(ctx_, buft);
-    if (!buf_) {
-        return error(SWAA_ERR_OUT_OF_MEMORY, "not enough memory for a KV cache of " +
-                                                 std::to_string(estimate_bytes(recipe, n_ctx, n_chunk, n_embd_k, n_embd_v, type)) +
-                                                 " bytes");
+    for (ggml_backend_buffer_type_t buft : types) {
+        ggml_init_params ip{};
+        ip.mem_size = ggml_tensor_overhead() * (size_t) (2 * n_layer + 2);
+        ip.no_alloc = true;
+        ggml_context * ctx = ggml_init(ip);
+        if (!ctx) return error(SWAA_ERR_OUT_OF_MEMORY, "could not create the KV cache context");
+        ctxs_.push_back(ctx);
+        for (int il = 0; il < n_layer; il++) {
+            if (buft_per_layer[il] != buft) continue;
+            k_[il] = ggml_new_tensor_2d(ctx, type, n_embd_k, rows_[il]);
+            v_[il] = ggml_new_tensor_2d(ctx, type, n_embd_v, rows_[il]);
+            ggml_format_name(k_[il], "cache_k_l%d", il);
+            ggml_format_name(v_[il], "cache_v_l%d", il);
+        }
+        ggml_backend_buffer_t buf = ggml_backend_alloc_ctx_tensors_from_buft(ctx, buft);
+        if (!buf) {
+            return error(SWAA_ERR_OUT_OF_MEMORY, "not enough memory for a KV cache of " +
+                                                     std::to_string(estimate_bytes(recipe, n_ctx, n_chunk, n_embd_k, n_embd_v, type)) +
+                                                     " bytes (" + ggml_backend_buft_name(buft) + ")");
+        }
+        ggml_backend_buffer_set_usage(buf, GGML_BACKEND_BUFFER_USAGE_COMPUTE);
+        ggml_backend_buffer_clear(buf, 0);
+        bufs_.push_back(buf);
     }
-    ggml_backend_buffer_set_usage(buf_, GGML_BACKEND_BUFFER_USAGE_COMPUTE);
-    ggml_backend_buffer_clear(buf_, 0);
     reset();
     return Status::ok();
 }
 
-uint64_t KvCache::bytes() const { return buf_ ? ggml_backend_buffer_get_size(buf_) : 0; }
+uint64_t KvCache::bytes() const {
+    uint64_t n = 0;
+    for (ggml_backend_buffer_t b : bufs_) n += ggml_backend_buffer_get_size(b);
+    return n;
+}
+
+uint64_t KvCache::device_bytes() const {
+    uint64_t n = 0;
+    for (ggml_backend_buffer_t b : bufs_) {
+        if (!ggml_backend_buffer_is_host(b)) n += ggml_backend_buffer_get_size(b);
+    }
+    return n;
+}
 
 void KvCache::reset() {
     ring_slot_pos.assign(has_ring_ ? ring_.rows() : 0, -1);

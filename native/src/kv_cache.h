@@ -38,6 +38,10 @@ public:
 
     Status init(const ResolvedRecipe & recipe, int32_t n_ctx, int32_t n_chunk, int32_t n_embd_k, int32_t n_embd_v,
                 ggml_type type, ggml_backend_buffer_type_t buft);
+    // The same with each layer's rows in a buffer of its own layer's type (partial offload: the KV of
+    // a layer lives on the device that computes the layer).
+    Status init(const ResolvedRecipe & recipe, int32_t n_ctx, int32_t n_chunk, int32_t n_embd_k, int32_t n_embd_v,
+                ggml_type type, const std::vector<ggml_backend_buffer_type_t> & buft_per_layer);
 
     int32_t n_layer() const { return (int32_t) k_.size(); }
     bool is_full(int il) const { return full_[il]; }
@@ -49,6 +53,7 @@ public:
     const RingGeometry & ring() const { return ring_; }
     bool has_ring_layers() const { return has_ring_; }
     uint64_t bytes() const;
+    uint64_t device_bytes() const;  // of bytes(), those in buffers that are not host memory
 
     // Ring slot bookkeeping (host side): position held by each ring slot, -1 when empty.
     std::vector<int32_t> ring_slot_pos;
@@ -71,8 +76,8 @@ private:
     std::vector<bool> full_;
     RingGeometry ring_;
     bool has_ring_ = false;
-    ggml_context * ctx_ = nullptr;
-    ggml_backend_buffer_t buf_ = nullptr;
+    std::vector<ggml_context *> ctxs_;         // one per buffer type in use
+    std::vector<ggml_backend_buffer_t> bufs_;
 };
 
 }  // namespace swaa

@@ -63,8 +63,9 @@ Status LoraAdapter::load(const Model & model, const std::string & path, std::uni
     }
     if (ad->pairs_.empty()) return error(SWAA_ERR_MISSING_TENSOR, path + " adapts no tensor");
 
-    // The adapter lives where the model's weights live (mapped on the CPU, uploaded to a GPU).
-    SWAA_TRY(ad->file_->place_tensors(model.gpu_device, /*use_mmap=*/true, /*repack=*/nullptr));
+    // Each adapter tensor lives where the layer it adapts lives (mapped on the CPU, uploaded to a device).
+    SWAA_TRY(ad->file_->place_tensors(model.gpu_device, [&model](const ggml_tensor * t) { return model.on_device(t); },
+                                      /*use_mmap=*/true, /*repack=*/nullptr));
     out = std::move(ad);
     return Status::ok();
 }

@@ -155,40 +155,7 @@ Status Model::bind_tensors() {
     return Status::ok();
 }
 
-Status Model::place_weights(const swaa_model_params & params) {
-    // Pick the device: a GPU backend compiled in and present, unless the caller asks for CPU.
-    ggml_backend_dev_t gpu_dev = nullptr;
-    if (params.device != SWAA_DEVICE_CPU) {
-        for (size_t i = 0; i < ggml_backend_dev_count(); i++) {
-            ggml_backend_dev_t dev = ggml_backend_dev_get(i);
-            if (ggml_backend_dev_type(dev) == GGML_BACKEND_DEVICE_TYPE_GPU) {
-                gpu_dev = dev;
-                break;
-            }
-        }
-        if (!gpu_dev && params.device == SWAA_DEVICE_GPU) {
-            return error(SWAA_ERR_BACKEND, "a GPU was requested but no CUDA or Metal device is available in this build");
-        }
-    }
-    gpu_device = gpu_dev;
-    // Load progress: 0.05 after the header, 0.95 once every byte is placed (CPU mmap: at once).
-    struct Scaled {
-        const swaa_model_params & p;
-        static bool call(float fraction, void * self) {
-            const swaa_model_params & mp = static_cast<Scaled *>(self)->p;
-            return mp.progress(0.05f + 0.9f * fraction, mp.progress_user_data);
-        }
-    } scaled{params};
-    // Every 2-D weight is only ever multiplied, except the token embedding (rows are looked up; when
-    // the output projection is tied to it, it is that same tensor).
-    struct Repack {
-        static bool matmul_only(const ggml_tensor * t) {
-            return ggml_n_dims(t) == 2 && std::strcmp(t->name, "token_embd.weight") != 0;
-        }
-    };
-    return file_->place_tensors(gpu_device, params.use_mmap, params.cpu_repack ? &Repack::matmul_only : nullptr,
-                                params.progress ? &Scaled::call : nullptr, &scaled);
-}
+// Model::place_weights: model_offload.cc.
 
 Status Model::load_vocab() {
     const int64_t tpl = gguf_find_key(gguf(), "tokenizer.chat_template");
@@ -247,6 +214,9 @@ void Model::compute_info() {
         snprintf(i.file_type, sizeof(i.file_type), "%s", i.weight_type);
     }
     snprintf(i.backend, sizeof(i.backend), "%s", gpu_device ? ggml_backend_dev_name(gpu_device) : "CPU");
+    i.n_layer_device = n_layer_device;
+    i.device_weight_bytes = file_->device_bytes();
+    i.host_weight_bytes = file_->host_bytes();
     i.file_bytes = file_->file().size();
     i.repacked_bytes = file_->repacked_bytes();
     i.n_vocab = hparams.n_vocab;

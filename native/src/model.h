@@ -55,7 +55,10 @@ public:
 
     HParams hparams;
     Weights weights;
-    ggml_backend_dev_t gpu_device = nullptr;  // the GPU holding the weights, or null for the CPU
+    ggml_backend_dev_t gpu_device = nullptr;  // the device holding the last n_layer_device layers, or null
+    int32_t n_layer_device = 0;               // layers on gpu_device (the last ones; model_offload.cc)
+    int32_t first_device_layer() const { return hparams.n_layer - n_layer_device; }
+    bool on_device(const ggml_tensor * t) const;  // whether a model or adapter tensor lives on gpu_device
     swaa_model_info info{};
     std::string path;
     std::string hash;

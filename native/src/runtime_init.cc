@@ -2,6 +2,7 @@
 // load can say what the library reported.
 #include "runtime_init.h"
 
+#include "backend_loader.h"
 #include "status.h"
 
 #include "ggml-backend.h"
@@ -29,8 +30,10 @@ void runtime_init() {
     std::call_once(once, [] {
         ggml_log_set(log_sink, nullptr);
         llama_log_set(log_sink, nullptr);
+        // Backends come from the runtime's own folder only (ggml_backend_load_all would also search
+        // the current directory); a static build has its backends registered already.
+        load_backends();
         llama_backend_init();
-        ggml_backend_load_all();
     });
 }
 

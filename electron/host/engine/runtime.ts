@@ -44,8 +44,13 @@ export interface Runtime {
   loadModel(path: string, options: { signal?: AbortSignal; onProgress?: (fraction: number) => void }): Promise<RuntimeModel>;
 }
 
-/** The runtime on swaa.node. Throws (with a clear message) when the addon is not built. */
+/**
+ * The runtime on swaa.node. Throws (with a clear message) when the addon is not built. Models load on
+ * SWAA_DEVICE when set ('auto' | 'cpu' | 'gpu' | a device name such as "Vulkan0"; `npm run ask --
+ * --device`), else 'auto'; every run's metrics name the device.
+ */
 export async function loadNativeRuntime(): Promise<Runtime> {
+  const device = process.env.SWAA_DEVICE || 'auto';
   const api = await import('../../../native/addon/index.js');
   const { buildQaPrompt, templateInputs } = await import('../../../native/addon/prompt.js');
   const { checkedSkeleton } = await import('./template-check.js');
@@ -56,7 +61,7 @@ export async function loadNativeRuntime(): Promise<Runtime> {
     name: 'native',
     version: () => version,
     async loadModel(path, options) {
-      const model = await api.loadModel(path, { signal: options.signal, onProgress: options.onProgress });
+      const model = await api.loadModel(path, { device, signal: options.signal, onProgress: options.onProgress });
       // The chat template runs once, in a worker with limits; prompts are its skeleton filled in.
       let skeleton: Awaited<ReturnType<typeof checkedSkeleton>>;
       try {

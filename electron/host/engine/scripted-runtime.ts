@@ -94,6 +94,7 @@ class ScriptedContext implements RuntimeContext {
     const metrics: Metrics = {
       promptTokens: prefillTokens, prefillMs: tPrefill - t0, decodeTokens: n, decodeMs: tEnd - tPrefill,
       kvBytes: this.contextSize * 1024, computeBytes: 0, deviceBytes: 0, peakRssBytes: process.memoryUsage().rss,
+      hostBytes: this.contextSize * 1024, kvDeviceBytes: 0, nLayerDevice: 0,
       attnRowsDocument: 0, attnRowsQuestion: 0, attnRowsDecode: 0, threads: 1, backend: 'scripted',
     };
     return {
@@ -134,6 +135,7 @@ export function scriptedRuntime(): Runtime {
           architecture: 'qwen3', name: basename(path), weightType: 'F32', fileType: 'ALL_F32', backend: 'CPU',
           nParams: 1000, fileBytes, weightBytes: fileBytes, repackedBytes: 0, nVocab: 50_000, nCtxTrain: 32768, nEmbd: 64, nLayer: 4,
           nHead: 4, nHeadKv: 2, headDim: 16, nFf: 128, ropeFreqBase: 10000, ropeFreqScale: 1, tiedEmbeddings: true,
+          nLayerDevice: 0, deviceWeightBytes: 0, hostWeightBytes: fileBytes,
         },
         estimateKvBytes: (o) => (o.contextSize ?? 4096) * 1024,
         buildPrompt: (document, question) => {
