@@ -7,6 +7,7 @@
 //   host      the engine host, documents, library, IPC contract (electron/)
 //   renderer  the React stores and components (vitest)
 //   parity    our runtime against llama.cpp (node-llama-cpp) on generated GGUFs
+//   gpu       the runtime on a Vulkan device against the CPU and llama.cpp (skipped, saying why, without one)
 //   e2e       the app in web mode driven through Debian's chromium
 //   package   the app assembled from electron-builder.yml, its engine host asked a demo question there
 // A suite that cannot run counts as failed, never as silently passed.
@@ -101,6 +102,22 @@ const suites = {
       return m ? { passed: +m[1], failed: +m[2] - +m[1], skipped: 0 } : null;
     },
   },
+  // The runtime on a GPU backend (Vulkan; on CI Mesa's lavapipe, which .ci/run installs) against itself on
+  // the CPU and llama.cpp on the same device. A machine without a Vulkan device skips it, saying so;
+  // on CI (CI=true) a missing device is a failure, so the GPU path is proven on every run.
+  gpu: {
+    cmd: join(root, 'node_modules', '.bin', 'tsx'),
+    args: ['native/tests/gpu/run.ts'],
+    parse: (out) => {
+      if (/gpu: 0\/1 cases: no /.test(out)) {
+        if (process.env.CI === 'true') return { passed: 0, failed: 1, skipped: 0 };
+        console.log('[gpu] skipped: no Vulkan device here (apt-get install mesa-vulkan-drivers libvulkan1 gives a software one)');
+        return { passed: 0, failed: 0, skipped: 1, ok: true };
+      }
+      const m = out.match(/gpu: (\d+)\/(\d+) cases on /);
+      return m ? { passed: +m[1], failed: +m[2] - +m[1], skipped: 0 } : null;
+    },
+  },
   e2e: {
     ...nodeTestSuite('e2e', findTests(['e2e'], '.e2e.ts'), ['--test-concurrency=1']),
     prepare: ['npm', ['run', '--silent', 'build:renderer']],
@@ -135,7 +152,7 @@ for (const name of order) {
     if (!result) {
       console.log(`[${name}] produced no test summary (exit ${code}): counted as one failure`);
       result = { passed: 0, failed: 1, skipped: 0 };
-    } else if (code !== 0 && result.failed === 0) {
+    } else if (code !== 0 && result.failed === 0 && !result.ok) {
       console.log(`[${name}] exited with ${code} although no test failed: counted as one failure`);
       result.failed = 1;
     }
