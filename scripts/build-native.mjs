@@ -62,6 +62,9 @@ const defines = [
 // A cache configured by plain cmake lacks cmake-js's variables: configure again (objects are kept).
 const cache = join(outDir, 'CMakeCache.txt');
 if (existsSync(cache) && !readFileSync(cache, 'utf8').includes('CMAKE_JS_VERSION')) rmSync(cache);
+// cmake-js only builds a configured tree: a cache made for the other ggml source (prebuilt vs from
+// source) must go, or the defines above would be ignored (objects are kept; CMake relinks).
+if (existsSync(cache) && !readFileSync(cache, 'utf8').includes(`SWAA_BACKENDS_DIR:PATH=${backendsDir}\n`)) rmSync(cache);
 if (cuda) {
   // The CUDA toolkit on our build machines lacks cuBLAS; point SWAA_CUBLAS_DIR at an unpacked
   // nvidia-cublas wheel (its include/ and lib/). One architecture keeps the build bounded.
