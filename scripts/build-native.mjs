@@ -71,15 +71,24 @@ if (cuda) {
   defines.push(`--CDCMAKE_CUDA_ARCHITECTURES=${process.env.SWAA_CUDA_ARCH ?? '90'}`);
   const cublas = process.env.SWAA_CUBLAS_DIR;
   if (cublas) {
-    const lib = (name) => readdirSync(join(cublas, 'lib')).find((f) => f.startsWith(name + '.so'));
-    defines.push(`--CDCUDA_cublas_LIBRARY=${join(cublas, 'lib', lib('libcublas'))}`,
-      `--CDCUDA_cublasLt_LIBRARY=${join(cublas, 'lib', lib('libcublasLt'))}`,
+    // The wheel's layout per platform: lib/libcublas.so.N on Linux, lib/x64/cublas.lib (import library) on Windows.
+    const libDir = process.platform === 'win32' && existsSync(join(cublas, 'lib', 'x64')) ? join(cublas, 'lib', 'x64') : join(cublas, 'lib');
+    const lib = (name) => {
+      const want = process.platform === 'win32' ? (f) => f === `${name.replace(/^lib/, '')}.lib` : (f) => f.startsWith(`${name}.so`);
+      const file = readdirSync(libDir).find(want);
+      if (!file) { console.error(`[build-native] ${name} not found in ${libDir}`); process.exit(1); }
+      return join(libDir, file);
+    };
+    defines.push(`--CDCUDA_cublas_LIBRARY=${lib('libcublas')}`,
+      `--CDCUDA_cublasLt_LIBRARY=${lib('libcublasLt')}`,
       `--CDCMAKE_CUDA_FLAGS=-I${join(cublas, 'include')}`, `--CDCMAKE_CXX_FLAGS=-I${join(cublas, 'include')}`);
   }
 }
 const jobs = String(Math.max(1, cpus().length));
 const started = Date.now();
-const result = spawnSync(process.execPath, [cmakeJs, 'build', '--directory', join(root, 'native'), '--out', outDir, '--generator', 'Unix Makefiles',
+// The platform's own generator: Visual Studio (MSVC) on Windows, where cmake-js picks it; Makefiles elsewhere.
+const generator = process.platform === 'win32' ? [] : ['--generator', 'Unix Makefiles'];
+const result = spawnSync(process.execPath, [cmakeJs, 'build', '--directory', join(root, 'native'), '--out', outDir, ...generator,
   ...(args.has('--debug') ? ['--debug'] : []), ...defines], {
   stdio: 'inherit',
   env: { ...process.env, CMAKE_BUILD_PARALLEL_LEVEL: process.env.CMAKE_BUILD_PARALLEL_LEVEL ?? jobs },
