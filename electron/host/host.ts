@@ -447,7 +447,11 @@ export class EngineHost {
       });
     } catch (err) {
       // A run that failed or was cancelled mid-prefill leaves a partial state: start clean next time.
-      if (!entry.ctx.holdsDocument(prompt.documentTokens)) pool.discard(entry);
+      // A saved state that failed on its first use is dropped (memory and disk), never tried again.
+      const badRestore = restored && !signal.aborted;
+      if (badRestore || !entry.ctx.holdsDocument(prompt.documentTokens)) pool.discard(entry);
+      const kv = badRestore ? this.library.kvCacheEntry(cacheKey) : null;
+      if (kv) { this.library.deleteKvCache(cacheKey); rmSync(kv.file, { force: true }); }
       throw err;
     }
     this.backend = report.metrics.backend;

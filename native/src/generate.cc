@@ -1,4 +1,5 @@
 // swaa_context_generate: the sample → report → decode loop, on the caller's thread.
+#include "api_guard.h"
 #include "context.h"
 
 #include <chrono>
@@ -6,6 +7,7 @@
 extern "C" swaa_status swaa_context_generate(swaa_context * ctx_handle, swaa_sampler * sampler, int32_t max_tokens,
                                              swaa_token_callback callback, void * user_data,
                                              swaa_stop_reason * out_reason, int32_t * out_n_generated) {
+  return swaa::guarded_value<swaa_status>(SWAA_ERR_INTERNAL, [&] {
     auto * ctx = reinterpret_cast<swaa::Context *>(ctx_handle);
     if (!ctx || !sampler) return swaa::report(swaa::error(SWAA_ERR_INVALID_ARGUMENT, "ctx and sampler must not be NULL"));
     if (max_tokens < 0) return swaa::report(swaa::error(SWAA_ERR_INVALID_ARGUMENT, "max_tokens must be >= 0"));
@@ -39,10 +41,11 @@ extern "C" swaa_status swaa_context_generate(swaa_context * ctx_handle, swaa_sam
             if (!st.is_ok()) { status = swaa::report(st); break; }
         }
     } catch (...) {
-        status = swaa::report(swaa::error(SWAA_ERR_INTERNAL, "internal error during generation"));
+        status = swaa::report(swaa::current_exception_status());
     }
     ctx->clear_cancel();
     if (out_reason) *out_reason = reason;
     if (out_n_generated) *out_n_generated = n;
     return status;
+  });
 }
