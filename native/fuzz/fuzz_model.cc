@@ -16,11 +16,11 @@ void write_seeds(const std::string & dir) {
             s.arch = arch;
             s.tokenizer = tok;
             s.n_vocab = 272;
-            s.n_embd = 16;
+            s.n_embd = 32;  // Q8_0 rows need whole 32-value blocks
             s.n_layer = 1;
             s.n_head = 2;
             s.n_head_kv = 1;
-            s.head_dim = 8;
+            s.head_dim = 16;
             s.n_ff = 32;
             s.weight_type = std::strcmp(arch, "llama") == 0 ? GGML_TYPE_Q8_0 : GGML_TYPE_F16;
             s.tied = std::strcmp(arch, "qwen2") != 0;
