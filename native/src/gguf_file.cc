@@ -85,8 +85,9 @@ Status GgufFile::open(const std::string & path, const char * what, std::unique_p
         const size_t offset = gguf_get_tensor_offset(g->gguf_, i), size = gguf_get_tensor_size(g->gguf_, i);
         // Compared piece by piece: offsets and sizes come from the file and their sum may wrap.
         const bool inside = data_offset <= f.size() && offset <= f.size() - data_offset && size <= f.size() - data_offset - offset;
-        const size_t end = inside ? data_offset + offset + size : SIZE_MAX;
         if (!inside) {
+            const bool wraps = offset > SIZE_MAX - data_offset || size > SIZE_MAX - data_offset - offset;
+            const size_t end = wraps ? SIZE_MAX : data_offset + offset + size;
             return error(SWAA_ERR_TRUNCATED, path + " is truncated: tensor '" + gguf_get_tensor_name(g->gguf_, i) +
                                                  "' ends at byte " + std::to_string(end) + " but the file has " +
                                                  std::to_string(f.size()) + " bytes");
