@@ -3,11 +3,10 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <vector>
-
-#include <unistd.h>
 
 namespace {
 void quiet_log(int, const char *, void *) {}
@@ -22,10 +21,11 @@ void fuzz_init(void (*write_seeds)(const std::string & dir)) {
 }
 
 const std::string & fuzz_input_file(const uint8_t * data, size_t size, const char * name) {
-    // /dev/shm keeps the per-input write off the disk where it exists.
-    static const std::string dir = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+    // /dev/shm keeps the per-input write off the disk where it exists (Linux).
+    static const bool shm = std::filesystem::is_directory("/dev/shm");
     static std::string path;
-    path = dir + "/swaa-fuzz-" + std::to_string((long) getpid()) + "-" + name;
+    path = shm ? "/dev/shm/" + std::filesystem::path(temp_path(std::string("fuzz-") + name)).filename().string()
+               : temp_path(std::string("fuzz-") + name);
     FILE * f = std::fopen(path.c_str(), "wb");
     if (!f) std::abort();
     if (size) std::fwrite(data, 1, size, f);

@@ -6,10 +6,9 @@
 #include "check.h"
 #include "fuzz_targets.h"
 
-#include <dirent.h>
-
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -20,13 +19,12 @@ namespace {
 // The files of a corpus folder; false when the folder is missing (a moved corpus would otherwise
 // replay nothing and pass).
 bool files_in(const std::string & dir, std::vector<std::string> & out) {
-    DIR * d = opendir(dir.c_str());
-    if (!d) return false;
-    while (dirent * e = readdir(d)) {
-        const std::string name = e->d_name;
-        if (name[0] != '.') out.push_back(dir + "/" + name);
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec)) return false;
+    for (const auto & e : std::filesystem::directory_iterator(dir, ec)) {
+        const std::string name = e.path().filename().string();
+        if (name[0] != '.') out.push_back(e.path().string());
     }
-    closedir(d);
     std::sort(out.begin(), out.end());
     return true;
 }
