@@ -156,13 +156,13 @@ swaa_context_params swaa_context_default_params(void) {
 
 uint64_t swaa_context_estimate_kv_bytes(const swaa_model * model, swaa_context_params params) {
     return guarded_value<uint64_t>(0, [&]() -> uint64_t {
-    if (!model) return 0;
-    const swaa::HParams & hp = M(model)->hparams;
-    swaa::ResolvedRecipe r;
-    if (!swaa::resolve_recipe(params.recipe, hp.n_layer, r).is_ok()) return 0;
-    const int32_t n_ctx = params.n_ctx > 0 ? params.n_ctx : hp.n_ctx_train;
-    const ggml_type type = params.kv_type == SWAA_KV_F32 ? GGML_TYPE_F32 : GGML_TYPE_F16;
-    return swaa::KvCache::estimate_bytes(r, n_ctx, std::max(1, params.n_chunk), hp.n_embd_k_gqa(), hp.n_embd_v_gqa(), type);
+        if (!model) return 0;
+        const swaa::HParams & hp = M(model)->hparams;
+        swaa::ResolvedRecipe r;
+        if (!swaa::resolve_recipe(params.recipe, hp.n_layer, r).is_ok()) return 0;
+        const int32_t n_ctx = params.n_ctx > 0 ? params.n_ctx : hp.n_ctx_train;
+        const ggml_type type = params.kv_type == SWAA_KV_F32 ? GGML_TYPE_F32 : GGML_TYPE_F16;
+        return swaa::KvCache::estimate_bytes(r, n_ctx, std::max(1, params.n_chunk), hp.n_embd_k_gqa(), hp.n_embd_v_gqa(), type);
     });
 }
 
