@@ -1,18 +1,24 @@
 // Opening a GGUF for computing: magic, header, tensor bounds, and tensor placement.
 #include "gguf_file.h"
 
+#include "gguf_limits.h"
 #include "runtime_init.h"
 
 #include "ggml-cpu.h"
 #include "gguf.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <vector>
 
 namespace swaa {
 
 namespace {
+
+// ggml's TENSOR_ALIGNMENT (ggml-impl.h, not a public header): what ggml_backend_cpu_buffer_from_ptr
+// asserts of the pointer it wraps.
+constexpr size_t kCpuTensorAlignment = 32;
 
 // ggml's CPU buffer type that stores weights interleaved for its faster kernels ("CPU_REPACK"),
 // or null when this build has none.
@@ -64,6 +70,7 @@ Status GgufFile::open(const std::string & path, const char * what, std::unique_p
     if (f.size() < 24 || std::memcmp(f.data(), "GGUF", 4) != 0) {
         return error(SWAA_ERR_NOT_GGUF, path + " is not a GGUF " + what + " (the file does not start with 'GGUF')");
     }
+    SWAA_TRY(check_gguf_counts(f.data(), f.size(), path, what));
     gguf_init_params gp{};
     gp.no_alloc = true;
     gp.ctx = &g->meta_;
@@ -76,8 +83,12 @@ Status GgufFile::open(const std::string & path, const char * what, std::unique_p
     const size_t data_offset = gguf_get_data_offset(g->gguf_);
     const int64_t n_tensors = gguf_get_n_tensors(g->gguf_);
     for (int64_t i = 0; i < n_tensors; i++) {
-        const size_t end = data_offset + gguf_get_tensor_offset(g->gguf_, i) + gguf_get_tensor_size(g->gguf_, i);
-        if (end > f.size()) {
+        const size_t offset = gguf_get_tensor_offset(g->gguf_, i), size = gguf_get_tensor_size(g->gguf_, i);
+        // Compared piece by piece: offsets and sizes come from the file and their sum may wrap.
+        const bool inside = data_offset <= f.size() && offset <= f.size() - data_offset && size <= f.size() - data_offset - offset;
+        if (!inside) {
+            const bool wraps = offset > SIZE_MAX - data_offset || size > SIZE_MAX - data_offset - offset;
+            const size_t end = wraps ? SIZE_MAX : data_offset + offset + size;
             return error(SWAA_ERR_TRUNCATED, path + " is truncated: tensor '" + gguf_get_tensor_name(g->gguf_, i) +
                                                  "' ends at byte " + std::to_string(end) + " but the file has " +
                                                  std::to_string(f.size()) + " bytes");
@@ -150,10 +161,13 @@ Status GgufFile::place_tensors(ggml_backend_dev_t device, const OnDevice & on_de
     const int64_t n_tensors = gguf_get_n_tensors(gguf_);
 
     // Device tensors first, then repacked ones; the steps below place every tensor still without data.
+    // ggml's CPU buffers need 32-byte aligned tensors; a file with a smaller (legal) general.alignment
+    // is copied into an allocated buffer instead of being used in place (and not repacked from the mapping).
+    const bool in_place_ok = gguf_get_alignment(gguf_) % kCpuTensorAlignment == 0;
     if (device && on_device) SWAA_TRY(place_on_device(device, on_device, progress, progress_user_data));
-    if (repack) SWAA_TRY(place_repacked(repack, progress, progress_user_data));
+    if (repack && in_place_ok) SWAA_TRY(place_repacked(repack, progress, progress_user_data));
 
-    if (use_mmap) {
+    if (use_mmap && in_place_ok) {
         // Tensors point into the mapping: no copy. The buffer spans the whole tensor data region.
         buf_ = ggml_backend_cpu_buffer_from_ptr(const_cast<uint8_t *>(base), total);
         if (!buf_) return error(SWAA_ERR_OUT_OF_MEMORY, "could not wrap the mapped tensors of " + path_);

@@ -86,6 +86,11 @@ Status read_hparams(const gguf_context * g, HParams & hp) {
         return error(SWAA_ERR_BAD_METADATA, "head_count " + std::to_string(hp.n_head) +
                                                 " is not a multiple of head_count_kv " + std::to_string(hp.n_head_kv));
     }
+    const bool explicit_head_dim = gguf_find_key(g, (p + "attention.key_length").c_str()) >= 0;
+    if (!explicit_head_dim && hp.n_embd % hp.n_head != 0) {
+        return error(SWAA_ERR_BAD_METADATA, "embedding_length " + std::to_string(hp.n_embd) + " is not a multiple of head_count " +
+                                                std::to_string(hp.n_head) + " and attention.key_length is not given");
+    }
     hp.head_dim = hp.n_embd / hp.n_head;
     SWAA_TRY(optional_int(g, p + "attention.key_length", 1, 1024, hp.head_dim));
     hp.head_dim_v = hp.head_dim;
@@ -95,11 +100,19 @@ Status read_hparams(const gguf_context * g, HParams & hp) {
     }
     hp.n_rot = hp.head_dim;
     SWAA_TRY(optional_int(g, p + "rope.dimension_count", 2, hp.head_dim, hp.n_rot));
+    // ggml's rope rotates pairs of dimensions and asserts an even count at the first evaluation.
+    if (hp.n_rot % 2 != 0) {
+        return error(SWAA_ERR_BAD_METADATA, "rope dimension count " + std::to_string(hp.n_rot) +
+                                                " is odd (rope rotates pairs of dimensions; the head size is " +
+                                                std::to_string(hp.head_dim) + ")");
+    }
     double v = 0;
     if (gguf_get_number(g, p + "attention.layer_norm_rms_epsilon", v)) hp.rms_eps = (float) v;
     if (!(hp.rms_eps > 0 && hp.rms_eps < 1)) return error(SWAA_ERR_BAD_METADATA, "rms epsilon out of range");
     if (gguf_get_number(g, p + "rope.freq_base", v)) hp.rope_freq_base = (float) v;
-    if (!(hp.rope_freq_base > 0)) return error(SWAA_ERR_BAD_METADATA, "rope.freq_base must be positive");
+    if (!(hp.rope_freq_base > 0) || !std::isfinite(hp.rope_freq_base)) {
+        return error(SWAA_ERR_BAD_METADATA, "rope.freq_base must be a positive finite number");
+    }
 
     const std::string scaling = gguf_get_string(g, p + "rope.scaling.type");
     double factor = 0;
@@ -113,7 +126,11 @@ Status read_hparams(const gguf_context * g, HParams & hp) {
     if (!scaling.empty() && scaling != "none" && scaling != "linear" && scaling != "yarn") {
         return error(SWAA_ERR_BAD_METADATA, "rope scaling '" + scaling + "' is not supported");
     }
+    if (!std::isfinite(factor) || factor < 0) return error(SWAA_ERR_BAD_METADATA, "rope scaling factor must be a finite non-negative number");
     if (hp.rope_scaling != RopeScaling::None && factor > 0) hp.rope_freq_scale = (float) (1.0 / factor);
+    if (!(hp.rope_freq_scale > 0) || !std::isfinite(hp.rope_freq_scale)) {
+        return error(SWAA_ERR_BAD_METADATA, "rope scaling factor " + std::to_string(factor) + " is out of range");
+    }
     hp.rope_ctx_orig = hp.n_ctx_train;
     SWAA_TRY(optional_int(g, p + "rope.scaling.original_context_length", 1, 1 << 24, hp.rope_ctx_orig));
     if (hp.rope_scaling == RopeScaling::Yarn) {
@@ -122,12 +139,23 @@ Status read_hparams(const gguf_context * g, HParams & hp) {
         hp.yarn_attn_factor = 1.0f;
         if (gguf_get_number(g, p + "rope.scaling.yarn_beta_fast", v)) hp.yarn_beta_fast = (float) v;
         if (gguf_get_number(g, p + "rope.scaling.yarn_beta_slow", v)) hp.yarn_beta_slow = (float) v;
+        // ggml turns the betas into dimension indices (float to int): they must be finite.
+        if (!std::isfinite(hp.yarn_beta_fast) || !std::isfinite(hp.yarn_beta_slow)) {
+            return error(SWAA_ERR_BAD_METADATA, "YaRN beta values must be finite numbers");
+        }
     }
     hp.rope_mode = hp.arch == Arch::Llama ? GGML_ROPE_TYPE_NORMAL : GGML_ROPE_TYPE_NEOX;
 
     const int64_t tokens = gguf_find_key(g, "tokenizer.ggml.tokens");
-    if (tokens >= 0) hp.n_vocab = (int32_t) gguf_get_arr_n(g, tokens);
-    SWAA_TRY(optional_int(g, p + "vocab_size", 1, 1 << 24, hp.n_vocab));
+    if (tokens >= 0 && gguf_get_kv_type(g, tokens) == GGUF_TYPE_ARRAY) {
+        const size_t n = gguf_get_arr_n(g, tokens);
+        if (n < 1 || n > kMaxVocab) {
+            return error(SWAA_ERR_BAD_METADATA, "tokenizer.ggml.tokens holds " + std::to_string(n) + " tokens (1.." +
+                                                    std::to_string(kMaxVocab) + " are supported)");
+        }
+        hp.n_vocab = (int32_t) n;
+    }
+    SWAA_TRY(optional_int(g, p + "vocab_size", 1, kMaxVocab, hp.n_vocab));
     return Status::ok();
 }
 

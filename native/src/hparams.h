@@ -11,6 +11,9 @@ struct gguf_context;
 
 namespace swaa {
 
+// Largest vocabulary read (real ones hold up to ~260k tokens).
+constexpr int32_t kMaxVocab = 1 << 24;
+
 enum class Arch { Llama, Qwen2, Qwen3 };
 
 enum class RopeScaling { None, Linear, Yarn };

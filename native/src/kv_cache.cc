@@ -115,6 +115,23 @@ void KvCache::note_written(int32_t pos0, int32_t n) {
     }
 }
 
+bool KvCache::ring_table_is_for(const std::vector<int32_t> & slot_pos, int32_t filled, int32_t n_past) const {
+    if (!has_ring_) return slot_pos.empty() && filled == 0;
+    if (slot_pos.size() != (size_t) ring_.rows() || n_past < 0) return false;
+    // Sinks hold their own positions; each ring slot the last position written to it, so only
+    // the final ring's worth of positions after the sinks matters (n_past can be large).
+    std::vector<int32_t> want(slot_pos.size(), -1);
+    int32_t want_filled = 0;
+    auto write = [&](int32_t p) {
+        const int32_t s = ring_.slot_of(p);
+        want[s] = p;
+        want_filled = std::max(want_filled, s + 1);
+    };
+    for (int32_t p = 0; p < std::min(n_past, ring_.sinks); p++) write(p);
+    for (int32_t p = std::max(ring_.sinks, n_past - ring_.ring); p < n_past; p++) write(p);
+    return want == slot_pos && want_filled == filled;
+}
+
 size_t KvCache::ring_bytes() const {
     size_t total = 0;
     for (size_t il = 0; il < k_.size(); il++) {

@@ -63,6 +63,10 @@ public:
     void reset();
     // Records that positions [pos0, pos0 + n) were written into the ring.
     void note_written(int32_t pos0, int32_t n);
+    // Whether a slot table and fill level are the ones writing positions [0, n_past) in order
+    // leaves. Every path that changes the cache (eval, rewind to a checkpoint, clear) keeps them so,
+    // which makes this the check for a table read from a file.
+    bool ring_table_is_for(const std::vector<int32_t> & slot_pos, int32_t filled, int32_t n_past) const;
 
     // Host copies of ring layers (for checkpoints and saved states).
     void read_ring(std::vector<uint8_t> & out) const;

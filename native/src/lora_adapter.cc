@@ -4,9 +4,39 @@
 #include "gguf.h"
 #include "hparams.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 
 namespace swaa {
+
+namespace {
+
+// A pair the graph can multiply with: A [in, r] and B [r, out] for a weight [in, out], matrices
+// (ggml would broadcast higher dimensions and assert), of a type the runtime computes with, and
+// a rank from 1 to the smaller side of the weight (a larger one only costs, it adapts nothing more).
+Status check_pair(const std::string & base, const ggml_tensor & w, const LoraPair & p) {
+    for (const ggml_tensor * t : {p.a, p.b}) {
+        if (t->ne[2] != 1 || t->ne[3] != 1) {
+            return error(SWAA_ERR_SHAPE_MISMATCH, std::string("adapter tensor '") + t->name + "' is not a matrix");
+        }
+        if (!weight_type_supported(t->type)) {
+            return error(SWAA_ERR_UNSUPPORTED_TYPE, std::string("adapter tensor '") + t->name + "' has type " +
+                                                        ggml_type_name(t->type) + ", which the runtime cannot compute with");
+        }
+    }
+    const int64_t rank = p.a->ne[1];
+    if (w.ne[0] != p.a->ne[0] || w.ne[1] != p.b->ne[1] || rank != p.b->ne[0]) {
+        return error(SWAA_ERR_SHAPE_MISMATCH, "adapter tensor '" + base + "' does not fit the model (wrong base model?)");
+    }
+    if (rank < 1 || rank > std::min(w.ne[0], w.ne[1])) {
+        return error(SWAA_ERR_SHAPE_MISMATCH, "adapter tensor '" + base + "' has rank " + std::to_string(rank) +
+                                                  " (1.." + std::to_string(std::min(w.ne[0], w.ne[1])) + " fit the weight)");
+    }
+    return Status::ok();
+}
+
+}  // namespace
 
 LoraAdapter::~LoraAdapter() = default;
 
@@ -30,6 +60,7 @@ Status LoraAdapter::load(const Model & model, const std::string & path, std::uni
     }
     double alpha = 0;
     if (gguf_get_number(gguf, "adapter.lora.alpha", alpha)) ad->alpha_ = (float) alpha;
+    if (!std::isfinite(ad->alpha_)) return error(SWAA_ERR_BAD_METADATA, "adapter.lora.alpha must be a finite number");
 
     const int64_t n = gguf_get_n_tensors(gguf);
     std::map<std::string, LoraPair> by_name;
@@ -56,9 +87,7 @@ Status LoraAdapter::load(const Model & model, const std::string & path, std::uni
             }
         }
         if (!w) return error(SWAA_ERR_MISSING_TENSOR, "the adapter adapts '" + base + "', which the model does not have (or the runtime does not adapt)");
-        if (w->ne[0] != p.a->ne[0] || w->ne[1] != p.b->ne[1] || p.a->ne[1] != p.b->ne[0]) {
-            return error(SWAA_ERR_SHAPE_MISMATCH, "adapter tensor '" + base + "' does not fit the model (wrong base model?)");
-        }
+        SWAA_TRY(check_pair(base, *w, p));
         ad->pairs_[w] = p;
     }
     if (ad->pairs_.empty()) return error(SWAA_ERR_MISSING_TENSOR, path + " adapts no tensor");

@@ -4,6 +4,7 @@
 
 #include "fnv1a.h"
 #include "runtime_init.h"
+#include "vocab_check.h"
 
 #include "ggml-cpu.h"
 #include "gguf.h"
@@ -17,8 +18,6 @@
 
 namespace swaa {
 
-namespace {
-
 bool weight_type_supported(ggml_type t) {
     switch (t) {
         case GGML_TYPE_F32: case GGML_TYPE_F16: case GGML_TYPE_BF16:
@@ -30,6 +29,8 @@ bool weight_type_supported(ggml_type t) {
             return false;
     }
 }
+
+namespace {
 
 std::string shape_str(const int64_t * ne, int n) {
     std::string s = "[";
@@ -163,9 +164,7 @@ Status Model::load_vocab() {
         chat_template = gguf_get_val_str(gguf(), tpl);
         has_chat_template = true;
     }
-    if (gguf_find_key(gguf(), "tokenizer.ggml.model") < 0) {
-        return error(SWAA_ERR_TOKENIZER, "the model has no tokenizer (tokenizer.ggml.model is missing)");
-    }
+    SWAA_TRY(check_vocabulary_metadata(gguf()));
     llama_model_params mp = llama_model_default_params();
     mp.vocab_only = true;
     clear_ggml_error();
@@ -175,6 +174,7 @@ Status Model::load_vocab() {
         return error(SWAA_ERR_TOKENIZER, "the vocabulary could not be loaded" + (why.empty() ? "" : ": " + why));
     }
     vocab_ = llama_model_get_vocab(vocab_model_);
+    SWAA_TRY(check_loaded_vocabulary(vocab_));
     if (llama_vocab_n_tokens(vocab_) != hparams.n_vocab) {
         return error(SWAA_ERR_SHAPE_MISMATCH, "the tokenizer has " + std::to_string(llama_vocab_n_tokens(vocab_)) +
                                                   " tokens but the embedding has " + std::to_string(hparams.n_vocab));

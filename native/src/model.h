@@ -19,6 +19,9 @@ struct llama_vocab;
 
 namespace swaa {
 
+// Tensor types the runtime computes with (weights, and the factors of a LoRA adapter).
+bool weight_type_supported(ggml_type type);
+
 struct LayerWeights {
     ggml_tensor * attn_norm = nullptr;
     ggml_tensor * wq = nullptr;

@@ -1,5 +1,6 @@
 // swaa_quantize_file: rewrites a GGUF with its 2-D weight matrices in another type (like
 // llama-quantize, without importance matrices). Norms, biases and other 1-D tensors stay F32.
+#include "api_guard.h"
 #include "status.h"
 #include "swaa.h"
 
@@ -124,13 +125,9 @@ Status quantize(const std::string & in_path, const std::string & out_path, const
 }  // namespace swaa
 
 extern "C" swaa_status swaa_quantize_file(const char * in_path, const char * out_path, const char * type_name, int32_t n_threads) {
-    if (!in_path || !out_path || !type_name) {
-        return swaa::report(swaa::error(SWAA_ERR_INVALID_ARGUMENT, "paths and type must not be NULL"));
-    }
-    try {
+    return swaa::guarded([&] {
+        if (!in_path || !out_path || !type_name) return swaa::error(SWAA_ERR_INVALID_ARGUMENT, "paths and type must not be NULL");
         ggml_quantize_init(GGML_TYPE_COUNT);
-        return swaa::report(swaa::quantize(in_path, out_path, type_name, n_threads));
-    } catch (...) {
-        return swaa::report(swaa::error(SWAA_ERR_INTERNAL, "quantization failed"));
-    }
+        return swaa::quantize(in_path, out_path, type_name, n_threads);
+    });
 }

@@ -5,6 +5,8 @@
 //   u32 n_chunk | u32 kv type | u32 n_tokens | u64 token hash | tokens | per layer KV data | u64 checksum
 // The recipe block is the resolved per-layer plan plus window and sinks, so two recipes that read
 // the same way are interchangeable. The checksum (FNV-1a over everything before it) catches damage.
+#include "state_file.h"
+
 #include "context.h"
 #include "fnv1a.h"
 
@@ -70,7 +72,27 @@ std::vector<uint8_t> recipe_block(const ResolvedRecipe & r) {
     return out;
 }
 
+// Byte offsets of the header fields that follow the variable-size recipe block.
+constexpr size_t kRecipeSizeAt = sizeof(kMagic) + 4 + 16;
+size_t n_tokens_at(size_t recipe_block_size) { return kRecipeSizeAt + 4 + recipe_block_size + 12; }
+
 }  // namespace
+
+bool reseal_state_bytes(std::string & b) {
+    if (b.size() < kRecipeSizeAt + 4) return false;
+    uint32_t rb = 0, n_tokens = 0;
+    std::memcpy(&rb, b.data() + kRecipeSizeAt, 4);
+    const size_t at = n_tokens_at(rb);
+    if (rb > 4096 || b.size() < at + 12) return false;
+    std::memcpy(&n_tokens, b.data() + at, 4);
+    const size_t tokens_at = at + 12;
+    if (n_tokens > (b.size() - tokens_at) / sizeof(swaa_token) || b.size() - tokens_at < 8) return false;
+    const uint64_t token_hash = fnv1a(kFnv1aSeed, b.data() + tokens_at, n_tokens * sizeof(swaa_token));
+    std::memcpy(&b[at + 4], &token_hash, 8);
+    const uint64_t checksum = fnv1a(kFnv1aSeed, b.data(), b.size() - 8);
+    std::memcpy(&b[b.size() - 8], &checksum, 8);
+    return true;
+}
 
 Status Context::save_file(const std::string & path) const {
     FilePtr f(fopen(path.c_str(), "wb"));
@@ -150,11 +172,16 @@ Status Context::load_file(const std::string & path) {
     std::vector<swaa_token> toks(n_tokens);
     if (!r.bytes(toks.data(), toks.size() * sizeof(swaa_token))) return corrupt("truncated token list");
     if (fnv1a(kFnv1aSeed, toks.data(), toks.size() * sizeof(swaa_token)) != token_hash) return corrupt("token hash mismatch");
+    // The checksums catch damage, not a crafted file: every value read is checked for what it means.
+    if (!model_.check_tokens(toks.data(), (int32_t) toks.size()).is_ok()) return corrupt("a token is outside the vocabulary");
     int32_t ring_filled = 0;
     uint32_t n_slots = 0;
     if (!r.value(ring_filled) || !r.value(n_slots) || n_slots != cache_.ring_slot_pos.size()) return corrupt("ring table mismatch");
     std::vector<int32_t> slot_pos(n_slots);
     if (!r.bytes(slot_pos.data(), slot_pos.size() * sizeof(int32_t))) return corrupt("truncated ring table");
+    if (!cache_.ring_table_is_for(slot_pos, ring_filled, (int32_t) n_tokens)) {
+        return corrupt("the ring table does not hold the last " + std::to_string(n_tokens) + " positions");
+    }
     // Read everything into host memory first: a damaged file must not leave a half-written cache.
     std::vector<std::vector<uint8_t>> data;
     for (int il = 0; il < cache_.n_layer(); il++) {

@@ -23,6 +23,65 @@ std::string temp_path(const std::string & name) {
     return std::string(dir ? dir : "/tmp") + "/swaa-native-" + std::to_string((long) getpid()) + "-" + name;
 }
 
+namespace {
+
+std::string utf8(uint32_t cp) {
+    std::string out;
+    if (cp < 0x80) {
+        out += (char) cp;
+    } else if (cp < 0x800) {
+        out += (char) (0xC0 | (cp >> 6));
+        out += (char) (0x80 | (cp & 0x3F));
+    } else {
+        out += (char) (0xE0 | (cp >> 12));
+        out += (char) (0x80 | ((cp >> 6) & 0x3F));
+        out += (char) (0x80 | (cp & 0x3F));
+    }
+    return out;
+}
+
+void set_str_array(gguf_context * g, const char * key, const std::vector<std::string> & v) {
+    std::vector<const char *> p;
+    for (const std::string & x : v) p.push_back(x.c_str());
+    gguf_set_arr_str(g, key, p.data(), (int) p.size());
+}
+
+void write_tiny_vocab(gguf_context * g, const TinySpec & s) {
+    gguf_set_val_str(g, "tokenizer.ggml.model", s.tokenizer.c_str());
+    if (s.tokenizer == "no_vocab") return;
+    std::vector<std::string> tokens;
+    std::vector<int32_t> types;  // llama.cpp's token types: 1 normal, 3 control, 6 byte
+    if (s.tokenizer == "llama") {
+        for (const char * c : {"<unk>", "<s>", "</s>"}) tokens.push_back(c), types.push_back(3);
+        char buf[8];
+        for (int b = 0; b < 256; b++) {
+            snprintf(buf, sizeof(buf), "<0x%02X>", b);
+            tokens.push_back(buf), types.push_back(6);
+        }
+    } else {
+        // GPT-2's byte-to-symbol table: printable bytes stand for themselves, the rest for U+0100...
+        int next = 256;
+        for (int b = 0; b < 256; b++) {
+            const bool printable = (b >= 33 && b <= 126) || (b >= 161 && b <= 172) || (b >= 174 && b <= 255);
+            tokens.push_back(utf8(printable ? b : next++)), types.push_back(1);
+        }
+        set_str_array(g, "tokenizer.ggml.merges", {"a b", "\xC4\xA0 t"});
+    }
+    for (int i = 0; (int) tokens.size() < s.n_vocab; i++) tokens.push_back("piece" + std::to_string(i)), types.push_back(1);
+    tokens.resize(s.n_vocab);
+    types.resize(s.n_vocab);
+    std::vector<float> scores(tokens.size(), 0.0f);
+    set_str_array(g, "tokenizer.ggml.tokens", tokens);
+    gguf_set_arr_data(g, "tokenizer.ggml.scores", GGUF_TYPE_FLOAT32, scores.data(), scores.size());
+    gguf_set_arr_data(g, "tokenizer.ggml.token_type", GGUF_TYPE_INT32, types.data(), types.size());
+    if (s.tokenizer == "llama") {
+        gguf_set_val_u32(g, "tokenizer.ggml.bos_token_id", 1);
+        gguf_set_val_u32(g, "tokenizer.ggml.eos_token_id", 2);
+    }
+}
+
+}  // namespace
+
 bool write_tiny_model(const TinySpec & s, const std::string & path) {
     gguf_context * g = gguf_init_empty();
     const std::string a = s.arch;
@@ -39,7 +98,8 @@ bool write_tiny_model(const TinySpec & s, const std::string & path) {
     gguf_set_val_f32(g, (a + ".attention.layer_norm_rms_epsilon").c_str(), 1e-6f);
     gguf_set_val_f32(g, (a + ".rope.freq_base").c_str(), s.rope_base);
     gguf_set_val_u32(g, (a + ".vocab_size").c_str(), s.n_vocab);
-    gguf_set_val_str(g, "tokenizer.ggml.model", "no_vocab");
+    write_tiny_vocab(g, s);
+    if (s.edit_metadata) s.edit_metadata(g);
 
     struct T {
         std::string name;

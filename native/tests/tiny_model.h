@@ -1,8 +1,9 @@
-// Writes small random-weight GGUF models (llama / qwen2 / qwen3 layouts, "no_vocab" tokenizer) for
+// Writes small random-weight GGUF models (llama / qwen2 / qwen3 layouts, a "no_vocab" tokenizer unless asked) for
 // native tests, and variants that are broken on purpose (for the error-path tests).
 #pragma once
 
 #include "ggml.h"
+#include "gguf.h"
 
 #include <cstdint>
 #include <functional>
@@ -24,6 +25,11 @@ struct TinySpec {
     uint32_t seed = 1234;
     float scale = 0.35f;          // weight scale; large enough that logits are far from ties
     bool tied = true;
+    // "no_vocab" (no tokenizer), "llama" (SentencePiece: <unk> <s> </s>, the 256 byte tokens, then
+    // filler pieces; n_vocab >= 259) or "gpt2" (byte-level BPE: the 256 byte symbols, then filler).
+    std::string tokenizer = "no_vocab";
+    // Changes the metadata after the standard keys are set (malformed-input tests).
+    std::function<void(gguf_context * g)> edit_metadata;
     // Breakage for error tests
     std::string drop_tensor;      // omit this tensor
     std::string bad_shape_tensor; // give this tensor a wrong shape

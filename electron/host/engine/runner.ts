@@ -247,7 +247,10 @@ export class Runner {
       });
     } catch (err) {
       // A run that failed or was cancelled mid-prefill leaves a partial state: start clean next time.
-      if (!entry.ctx.holdsDocument(prompt.documentTokens)) pool.discard(entry);
+      // A saved state that failed on its first use is dropped (memory and disk), never tried again.
+      const badRestore = restored && !signal.aborted;
+      if (badRestore || !entry.ctx.holdsDocument(prompt.documentTokens)) pool.discard(entry);
+      if (badRestore) kvStore.drop(cacheKey);
       throw err;
     }
     this.backend = report.metrics.backend;
