@@ -5,9 +5,9 @@
  * time: a second waits for the first (reading is CPU-bound; parallel readers only multiply memory).
  */
 import { Worker } from 'node:worker_threads';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { workerEntry } from '../worker-entry.js';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { IpcError } from '../../shared/contract.js';
 import { CorruptDocumentError, DocumentError, DocumentTimeoutError, DocumentTooLargeError } from './errors.js';
 import type { IngestedDocument } from './ingest.js';
@@ -16,16 +16,6 @@ import { WorkerReplySchema, type IngestJob } from './reader-protocol.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** ingest-worker.js next to this file when compiled; from source, a bootstrap that registers tsx's
- * loader in the worker and then imports ingest-worker.ts (Node 20 applies no `--import` hooks to a
- * worker's own entry file). */
-function workerEntry(): { entry: string | URL; eval: boolean } {
-  const js = join(here, 'ingest-worker.js');
-  if (existsSync(js)) return { entry: pathToFileURL(js), eval: false };
-  const api = import.meta.resolve('tsx/esm/api');
-  const ts = pathToFileURL(join(here, 'ingest-worker.ts')).href;
-  return { entry: `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(ts)}); });`, eval: true };
-}
 
 export interface ReaderOptions {
   /** Default MAX_INGEST_MS. */
@@ -65,7 +55,7 @@ export class DocumentReader {
 
   private run(job: IngestJob, signal?: AbortSignal): Promise<IngestedDocument> {
     if (this.closed || signal?.aborted) return Promise.reject(new IpcError('CANCELLED', 'reading the document was cancelled'));
-    const { entry, eval: isEval } = workerEntry();
+    const { entry, eval: isEval } = workerEntry(here, 'ingest-worker');
     const timeoutMs = this.opts.timeoutMs ?? MAX_INGEST_MS;
     return new Promise<IngestedDocument>((resolve, reject) => {
       const worker = new Worker(entry, {

@@ -5,9 +5,9 @@
  * Every prompt for the model is then the skeleton with the document and question put in.
  */
 import { Worker } from 'node:worker_threads';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { workerEntry } from '../worker-entry.js';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { IpcError } from '../../shared/contract.js';
 import type { PromptSkeleton, TemplateInputs } from '../../../native/addon/prompt.js';
@@ -24,18 +24,9 @@ const ReplySchema = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(false), message: z.string() }),
 ]);
 
-/** template-worker.js beside this file when compiled; from source, a bootstrap that registers tsx first
- *  (Node 20 applies no `--import` hooks to a worker's own entry file). */
-function workerEntry(): { entry: string | URL; eval: boolean } {
-  const js = join(here, 'template-worker.js');
-  if (existsSync(js)) return { entry: pathToFileURL(js), eval: false };
-  const api = import.meta.resolve('tsx/esm/api');
-  const ts = pathToFileURL(join(here, 'template-worker.ts')).href;
-  return { entry: `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(ts)}); });`, eval: true };
-}
 
 export function checkedSkeleton(inputs: TemplateInputs, limits: { timeoutMs?: number; heapMb?: number } = {}): Promise<PromptSkeleton> {
-  const { entry, eval: isEval } = workerEntry();
+  const { entry, eval: isEval } = workerEntry(here, 'template-worker');
   const timeoutMs = limits.timeoutMs ?? TEMPLATE_TIMEOUT_MS;
   const refuse = (why: string) => new IpcError('MODEL_INVALID', `the model's chat template cannot be used: ${why}`);
   return new Promise<PromptSkeleton>((resolve, reject) => {
