@@ -117,6 +117,14 @@ else describe('SWAA Desk in the browser (npm run web)', () => {
     const expected = JSON.parse(readFileSync(join(SAMPLES, 'questions.json'), 'utf8')) as { file: string; questions: { question: string }[] }[];
     await intro.locator('[data-testid="try-demo"]').click();
     await page.waitForFunction((n) => document.querySelectorAll('[data-testid="document"]').length === n, expected.length);
+    // Adding the samples moves the selection as each arrives: wait until it has settled on one whose
+    // chips are shown (the chips always belong to the selected document; that is what is asserted below).
+    const firstQuestion = Object.fromEntries(expected.map((e) => [e.file, e.questions[0]!.question]));
+    await page.waitForFunction((first) => {
+      const name = document.querySelector('[data-testid="document"] button[aria-pressed="true"] .doc-name')?.textContent ?? '';
+      const chip = document.querySelector('[data-testid="sample-question"]')?.textContent ?? null;
+      return chip !== null && first[name] === chip;
+    }, firstQuestion, { timeout: RUN_TIMEOUT_MS });
     const selected = await page.locator('[data-testid="document"] button[aria-pressed="true"] .doc-name').textContent();
     const sample = expected.find((e) => e.file === selected);
     assert.ok(sample, `a sample is selected (${selected})`);

@@ -12,13 +12,13 @@
  * run the engine host from it; unpacked (asarUnpack) files are read from app.asar.unpacked, so a file
  * the config forgot to unpack is missing there as well.
  */
-import { existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
-type ElectronBuilder = typeof import('electron-builder');
 type Asar = typeof import('@electron/asar');
 interface Yaml { load(text: string): unknown; dump(value: unknown, options?: { lineWidth?: number }): string }
 
@@ -87,25 +87,11 @@ export interface Assembly {
   standIn: boolean;
 }
 
-/**
- * electron-builder's npm collector reads the dependency tree with `npm ls`; in a checkout whose
- * node_modules is a symlink into another checkout (how our machines share one install) npm sees the
- * packages as links and reports their dependencies missing, and the app is packed without them. Such a
- * checkout uses electron-builder's own fallback, which reads node_modules from disk. A normal checkout
- * (CI, a release runner) keeps the npm collector a release build uses.
- */
-function useDiskCollectorForLinkedNodeModules(root: string): void {
-  const nm = join(root, 'node_modules');
-  if (!existsSync(nm) || !lstatSync(nm).isSymbolicLink()) return;
-  const { Packager } = require('app-builder-lib/out/packager') as { Packager: { prototype: { getPackageManager(): Promise<string> } } };
-  Packager.prototype.getPackageManager = async () => 'traversal';
-}
 
 export async function assemble(outDir: string, options: { root?: string; config?: BuilderConfig } = {}): Promise<Assembly> {
   const root = options.root ?? ROOT;
   const why = cannotAssemble(root);
   if (why) throw new Error(why);
-  const eb = require('electron-builder') as ElectronBuilder;
   const asar = require('@electron/asar') as Asar;
   const config = options.config ?? readBuilderConfig(root);
   const electronVersion = (JSON.parse(readFileSync(join(root, 'node_modules', 'electron', 'package.json'), 'utf8')) as { version: string }).version;
@@ -121,11 +107,10 @@ export async function assemble(outDir: string, options: { root?: string; config?
   mkdirSync(outDir, { recursive: true });
   const configFile = join(outDir, 'electron-builder.assembly.yml');
   writeFileSync(configFile, yaml().dump(testConfig, { lineWidth: 200 }));
-  useDiskCollectorForLinkedNodeModules(root);
-
-  const platform = eb.Platform.current();
-  const arch = eb.Arch[process.arch as keyof typeof eb.Arch] as number;
-  await eb.build({ projectDir: root, config: configFile, publish: 'never', targets: platform.createTarget('dir', arch) });
+  // In a process of its own (eb-build.cjs says why); its output is shown only when it fails.
+  const built = spawnSync(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), 'eb-build.cjs'), root, configFile],
+    { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  if (built.status !== 0) throw new Error(`electron-builder failed (exit ${built.status}):\n${(built.stdout + built.stderr).slice(-4000)}`);
 
   const productName = String(config.productName);
   let appOutDir: string; let resourcesDir: string; let electronBinary: string;
