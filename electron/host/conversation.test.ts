@@ -7,20 +7,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EngineHost } from './host.js';
-import { loadRuntime } from './start-host.js';
 import { DEMO_SAMPLING_DEFAULTS } from './sampling.js';
 import { tempDir } from '../test/fixtures.js';
-import { EventLog, longText, writeScriptedModel, writeTestPresets } from '../test/host-harness.js';
-import type { AnyEvent, RunRecord } from '../shared/contract.js';
+import { longText, scriptedHost } from '../test/host-harness.js';
+import type { RunRecord } from '../shared/contract.js';
 
 async function hostOn(dir: string) {
-  const log = new EventLog();
-  const host = new EngineHost({
-    dataDir: join(dir, 'data'), mode: 'test', runtime: await loadRuntime('scripted'),
-    emit: (event, payload) => log.push({ event, payload } as AnyEvent),
-    demoModelPath: writeScriptedModel(dir), presetsPath: writeTestPresets(dir),
-  });
+  const { host, log } = await scriptedHost(dir);
   const finished = async (runId: string): Promise<RunRecord> => {
     const e = await log.waitFor((x) => (x.event === 'run.done' || x.event === 'run.error') && x.payload.runId === runId);
     if (e.event !== 'run.done') throw new Error(`run ${runId} failed`);

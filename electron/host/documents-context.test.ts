@@ -6,24 +6,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EngineHost, MIN_ANSWER_ROOM } from './host.js';
-import { loadRuntime } from './start-host.js';
+import { MIN_ANSWER_ROOM } from './host.js';
 import { defaultSamplesDir } from './paths.js';
 import { tempDir } from '../test/fixtures.js';
-import { EventLog, longText, writeScriptedModel, writeTestPresets } from '../test/host-harness.js';
-import type { AnyEvent } from '../shared/contract.js';
+import { longText, scriptedHost } from '../test/host-harness.js';
 import { CONTEXT_STEP, neededContext } from './engine/context-fit.js';
 
 const words = (text: string) => text.split(/\s+/).filter(Boolean).length;
 
 async function makeHost(samplesDir = defaultSamplesDir()) {
   const tmp = tempDir();
-  const log = new EventLog();
-  const host = new EngineHost({
-    dataDir: join(tmp.dir, 'data'), mode: 'test', runtime: await loadRuntime('scripted'),
-    emit: (event, payload) => log.push({ event, payload } as AnyEvent),
-    demoModelPath: writeScriptedModel(tmp.dir), presetsPath: writeTestPresets(tmp.dir), samplesDir,
-  });
+  const { host, log } = await scriptedHost(tmp.dir, { samplesDir });
   const addText = async (name: string, text: string) => {
     const p = join(tmp.dir, name);
     writeFileSync(p, text);

@@ -6,20 +6,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EngineHost } from './host.js';
-import { loadRuntime } from './start-host.js';
 import { tempDir } from '../test/fixtures.js';
-import { EventLog, longText, writeScriptedModel, writeTestPresets } from '../test/host-harness.js';
-import type { AnyEvent, RunRecord } from '../shared/contract.js';
+import { longText, scriptedHost } from '../test/host-harness.js';
+import type { RunRecord } from '../shared/contract.js';
 
 async function makeHost() {
   const tmp = tempDir();
-  const log = new EventLog();
-  const host = new EngineHost({
-    dataDir: join(tmp.dir, 'data'), mode: 'test', runtime: await loadRuntime('scripted'),
-    emit: (event, payload) => log.push({ event, payload } as AnyEvent),
-    demoModelPath: writeScriptedModel(tmp.dir), presetsPath: writeTestPresets(tmp.dir),
-  });
+  const { host, log } = await scriptedHost(tmp.dir);
   const addText = async (name: string, text: string) => {
     const p = join(tmp.dir, name);
     writeFileSync(p, text);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { EngineHost, memoryFit, MAX_MEMORY_FRACTION } from './host.js';
 import { loadRuntime } from './start-host.js';
 import { tempDir } from '../test/fixtures.js';
-import { DEMO_MODEL, PRESETS, realRuntimeMissing, writeScriptedModel, writeTestPresets } from '../test/host-harness.js';
+import { DEMO_MODEL, PRESETS, realRuntimeMissing, scriptedHost } from '../test/host-harness.js';
 
 const GiB = 2 ** 30;
 
@@ -23,8 +23,7 @@ test('memory fit: refuses with a reason naming weights, KV and the machine', () 
 
 test('registry (scripted runtime): demo by default, add/select/remove, bad files refused', async () => {
   const tmp = tempDir();
-  const host = new EngineHost({ dataDir: join(tmp.dir, 'data'), mode: 'test', runtime: await loadRuntime('scripted'), emit: () => undefined,
-    demoModelPath: writeScriptedModel(tmp.dir), presetsPath: writeTestPresets(tmp.dir) });
+  const host = (await scriptedHost(tmp.dir)).host;
   try {
     const [demo] = await host.call('models.list', {});
     assert.equal(demo?.id, 'demo');

@@ -5,7 +5,9 @@
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { EngineHost, type HostOptions } from '../host/host.js';
 import { projectRoot } from '../host/paths.js';
+import { loadRuntime } from '../host/start-host.js';
 import type { AnyEvent, EventOf } from '../shared/contract.js';
 
 export const ROOT = projectRoot();
@@ -82,4 +84,16 @@ export function longText(sentences: number, fact = 'The vault code is 4812.'): s
     out.push(i === Math.floor(sentences / 2) ? fact : `Sentence ${i} talks about harbour ${i % 17} and ship number ${i * 7 % 101}.`);
   }
   return out.join(' ');
+}
+
+/** An engine host on the scripted runtime with its data in `dir` (its own stand-in model and presets),
+ *  every event it emits in `log`. `extra` overrides any option (a samples folder, a catalog…). */
+export async function scriptedHost(dir: string, extra: Partial<HostOptions> = {}): Promise<{ host: EngineHost; log: EventLog }> {
+  const log = new EventLog();
+  const host = new EngineHost({
+    dataDir: join(dir, 'data'), mode: 'test', runtime: await loadRuntime('scripted'),
+    emit: (event, payload) => log.push({ event, payload } as AnyEvent),
+    demoModelPath: writeScriptedModel(dir), presetsPath: writeTestPresets(dir), ...extra,
+  });
+  return { host, log };
 }

@@ -6,11 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { EngineHost } from '../host.js';
-import { loadRuntime } from '../start-host.js';
 import { DocumentReader } from './reader.js';
 import { tempDir } from '../../test/fixtures.js';
-import { writeScriptedModel, writeTestPresets } from '../../test/host-harness.js';
+import { scriptedHost } from '../../test/host-harness.js';
 
 /** ~6 MB of text with long runs of spaces: seconds of work for any reader, pathological for the old one. */
 function bigText(): Buffer {
@@ -19,10 +17,7 @@ function bigText(): Buffer {
 
 test('the host answers documents.list while a large upload is being read', async () => {
   const tmp = tempDir();
-  const host = new EngineHost({
-    dataDir: join(tmp.dir, 'data'), mode: 'test', runtime: await loadRuntime('scripted'), emit: () => undefined,
-    demoModelPath: writeScriptedModel(tmp.dir), presetsPath: writeTestPresets(tmp.dir),
-  });
+  const host = (await scriptedHost(tmp.dir)).host;
   try {
     const order: string[] = [];
     const upload = host.call('documents.upload', { name: 'big.txt', dataBase64: bigText().toString('base64') })

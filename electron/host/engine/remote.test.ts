@@ -9,10 +9,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EngineHost } from '../host.js';
-import { loadRuntime } from '../start-host.js';
 import { tempDir } from '../../test/fixtures.js';
-import { EventLog, writeScriptedModel, writeTestPresets } from '../../test/host-harness.js';
+import { scriptedHost } from '../../test/host-harness.js';
 import { FAKE_TIMINGS, startFakeServer, type FakeServer } from '../../test/fake-openai-server.js';
 import { toIpcError, type AnyEvent, type RunRecord } from '../../shared/contract.js';
 import { REMOTE_API_KEY_ENV } from './key-vault.js';
@@ -24,12 +22,7 @@ const DOC = 'The vault code is 4812. It opens the north door.';
 
 async function setup(server: FakeServer, opts: { apiKey?: string; timeoutMs?: number; kind?: 'auto' | 'vllm-swaa'; nLayer?: number } = {}) {
   const tmp = tempDir();
-  const log = new EventLog();
-  const host = new EngineHost({
-    dataDir: join(tmp.dir, 'data'), mode: 'test', runtime: await loadRuntime('scripted'),
-    emit: (event, payload) => log.push({ event, payload } as AnyEvent),
-    demoModelPath: writeScriptedModel(tmp.dir), presetsPath: writeTestPresets(tmp.dir),
-  });
+  const { host, log } = await scriptedHost(tmp.dir);
   const docPath = join(tmp.dir, 'doc.txt');
   writeFileSync(docPath, DOC);
   const documentId = (await host.call('documents.add', { path: docPath })).id;
