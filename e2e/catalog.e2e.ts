@@ -11,8 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { missingForWeb, ROOT } from './lib/prereqs.js';
-import { startWebServer, type WebServer } from './lib/webServer.js';
-import { dropFiles, launch, shot } from './lib/browser.js';
+import type { WebServer } from './lib/webServer.js';
+import { openApp } from './lib/app.js';
+import { dropFiles, shot } from './lib/browser.js';
 import { startFakeHf, type FakeHf } from '../electron/test/fake-hf.js';
 import { writeTestCatalog, type TestCatalog } from '../electron/test/catalog-fixture.js';
 
@@ -35,11 +36,7 @@ else describe('Get models in the browser (local Hugging Face)', () => {
     cat = await writeTestCatalog(dir);
     // Slowed to ~1 MiB per 40 ms so the progress can be seen moving (no timing is asserted).
     hf = await startFakeHf(cat.files.map((f) => ({ ...f, throttle: { chunkBytes: 1 << 20, pauseMs: 40 } })));
-    server = await startWebServer({ HF_ENDPOINT: hf.url, SWAA_CATALOG: cat.catalogPath });
-    browser = await launch();
-    page = await browser.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(server.url);
+    ({ server, browser, page } = await openApp(pageErrors, { HF_ENDPOINT: hf.url, SWAA_CATALOG: cat.catalogPath }));
   });
 
   after(async () => {

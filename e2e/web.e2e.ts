@@ -8,9 +8,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { missingForWeb, ROOT } from './lib/prereqs.js';
-import { startWebServer, type WebServer } from './lib/webServer.js';
+import type { WebServer } from './lib/webServer.js';
+import { openApp } from './lib/app.js';
 import { tapEvents } from './lib/eventTap.js';
-import { dropFiles, launch, shot, shotAtLayoutSizes } from './lib/browser.js';
+import { dropFiles, shot, shotAtLayoutSizes } from './lib/browser.js';
 import { scoreAnswer } from '../models/demo/eval/score.js';
 
 const SAMPLES = join(ROOT, 'models', 'demo', 'samples');
@@ -34,11 +35,7 @@ else describe('SWAA Desk in the browser (npm run web)', () => {
   const pageErrors: string[] = [];
 
   before(async () => {
-    server = await startWebServer();
-    browser = await launch();
-    page = await browser.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(server.url);
+    ({ server, browser, page } = await openApp(pageErrors));
   });
 
   after(async () => {
