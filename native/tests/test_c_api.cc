@@ -13,15 +13,6 @@
 
 namespace {
 
-swaa_status try_load(const std::string & path) {
-    swaa_model_params p = swaa_model_default_params();
-    p.device = SWAA_DEVICE_CPU;
-    swaa_model * m = nullptr;
-    const swaa_status st = swaa_model_load(path.c_str(), p, &m);
-    if (m) swaa_model_free(m);
-    return st;
-}
-
 std::string base_model() { return tiny_model_path(TinySpec{}, "api-base"); }
 
 bool contains(const char * hay, const char * needle) { return std::strstr(hay, needle) != nullptr; }
@@ -29,17 +20,17 @@ bool contains(const char * hay, const char * needle) { return std::strstr(hay, n
 }  // namespace
 
 TEST_CASE("api", "a missing file is an I/O error naming the path") {
-    CHECK(try_load("/nonexistent/model.gguf") == SWAA_ERR_IO);
+    CHECK(load_status("/nonexistent/model.gguf") == SWAA_ERR_IO);
     CHECK(contains(swaa_last_error(), "/nonexistent/model.gguf"));
 }
 
 TEST_CASE("api", "a file that is not GGUF is refused as such") {
     const std::string path = temp_path("not.gguf");
     std::ofstream(path) << "this is a text file, not a model, but long enough to be read";
-    CHECK(try_load(path) == SWAA_ERR_NOT_GGUF);
+    CHECK(load_status(path) == SWAA_ERR_NOT_GGUF);
     CHECK(contains(swaa_last_error(), "not a GGUF"));
     std::ofstream(path, std::ios::trunc).close();
-    CHECK(try_load(path) == SWAA_ERR_NOT_GGUF);  // empty
+    CHECK(load_status(path) == SWAA_ERR_NOT_GGUF);  // empty
     remove(path.c_str());
 }
 
@@ -48,29 +39,29 @@ TEST_CASE("api", "a truncated model is refused with the tensor that does not fit
     std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     const std::string path = temp_path("truncated.gguf");
     std::ofstream(path, std::ios::binary).write(bytes.data(), (std::streamsize) (bytes.size() * 2 / 3));
-    CHECK(try_load(path) == SWAA_ERR_TRUNCATED);
+    CHECK(load_status(path) == SWAA_ERR_TRUNCATED);
     CHECK(contains(swaa_last_error(), "truncated"));
     // Cut inside the header too.
     std::ofstream(path, std::ios::binary | std::ios::trunc).write(bytes.data(), 100);
-    CHECK(try_load(path) == SWAA_ERR_TRUNCATED);
+    CHECK(load_status(path) == SWAA_ERR_TRUNCATED);
     remove(path.c_str());
 }
 
 TEST_CASE("api", "an unknown architecture, a missing tensor and a wrong shape each have their error") {
     TinySpec s;
     s.arch = "mamba";
-    CHECK(try_load(tiny_model_path(s, "api-mamba")) == SWAA_ERR_UNSUPPORTED_ARCH);
+    CHECK(load_status(tiny_model_path(s, "api-mamba")) == SWAA_ERR_UNSUPPORTED_ARCH);
     CHECK(contains(swaa_last_error(), "mamba"));
     TinySpec missing;
     missing.drop_tensor = "blk.2.ffn_up.weight";
-    CHECK(try_load(tiny_model_path(missing, "api-missing")) == SWAA_ERR_MISSING_TENSOR);
+    CHECK(load_status(tiny_model_path(missing, "api-missing")) == SWAA_ERR_MISSING_TENSOR);
     CHECK(contains(swaa_last_error(), "blk.2.ffn_up.weight"));
     TinySpec qk;
     qk.drop_tensor = "blk.0.attn_q_norm.weight";  // qwen3 needs its q/k norms
-    CHECK(try_load(tiny_model_path(qk, "api-qknorm")) == SWAA_ERR_MISSING_TENSOR);
+    CHECK(load_status(tiny_model_path(qk, "api-qknorm")) == SWAA_ERR_MISSING_TENSOR);
     TinySpec shape;
     shape.bad_shape_tensor = "blk.1.attn_k.weight";
-    CHECK(try_load(tiny_model_path(shape, "api-shape")) == SWAA_ERR_SHAPE_MISMATCH);
+    CHECK(load_status(tiny_model_path(shape, "api-shape")) == SWAA_ERR_SHAPE_MISMATCH);
     CHECK(contains(swaa_last_error(), "blk.1.attn_k.weight"));
 }
 

@@ -13,6 +13,15 @@ std::string tiny_model_path(const TinySpec & spec, const std::string & key) {
     return path;
 }
 
+swaa_status load_status(const std::string & path) {
+    swaa_model_params p = swaa_model_default_params();
+    p.device = SWAA_DEVICE_CPU;
+    swaa_model * m = nullptr;
+    const swaa_status st = swaa_model_load(path.c_str(), p, &m);
+    if (m) swaa_model_free(m);
+    return st;
+}
+
 ModelPtr load_model(const std::string & path) {
     swaa_model_params p = swaa_model_default_params();
     p.device = SWAA_DEVICE_CPU;

@@ -16,6 +16,8 @@ using ContextPtr = std::unique_ptr<swaa_context, ContextDeleter>;
 // Path of a tiny model written once per process for this spec key.
 std::string tiny_model_path(const TinySpec & spec, const std::string & key);
 ModelPtr load_model(const std::string & path);
+// The status of loading `path` on the CPU (the model, if any, is freed): what a malformed file gives.
+swaa_status load_status(const std::string & path);
 ContextPtr make_context(swaa_model * model, const swaa_recipe & recipe, int n_ctx, int n_chunk, swaa_kv_type kv = SWAA_KV_F32);
 
 swaa_recipe recipe_full();

@@ -18,15 +18,6 @@
 
 namespace {
 
-swaa_status load_status(const std::string & path) {
-    swaa_model_params p = swaa_model_default_params();
-    p.device = SWAA_DEVICE_CPU;
-    swaa_model * m = nullptr;
-    const swaa_status st = swaa_model_load(path.c_str(), p, &m);
-    if (m) swaa_model_free(m);
-    return st;
-}
-
 TinySpec small(const char * tokenizer = "no_vocab") {
     TinySpec s;
     s.n_vocab = 300;
